@@ -1,0 +1,97 @@
+// swift-tools-version:6.2
+// Slipway: one binary that serves, versions, watches and protects machine-learning models.
+import PackageDescription
+
+/// The same strict settings on every target (style.md §1, §7.1).
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// Kernels are compiled with optimisation even in debug builds, so the test suite runs real models quickly.
+let kernelSettings: [SwiftSetting] = strictSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "slipway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "slipway", targets: ["slipway"]),
+        .library(name: "SlipwayTensor", targets: ["SlipwayTensor"]),
+        .library(name: "SlipwayEngine", targets: ["SlipwayEngine"]),
+        .library(name: "SlipwayONNX", targets: ["SlipwayONNX"]),
+        .library(name: "SlipwayRuntime", targets: ["SlipwayRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+    ],
+    targets: [
+        // MARK: - Engine (imports nothing server-side)
+        .target(
+            name: "SlipwayTensor",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: kernelSettings
+        ),
+        .target(
+            name: "SlipwayEngine",
+            dependencies: ["SlipwayTensor", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: kernelSettings
+        ),
+        .target(
+            name: "SlipwayONNX",
+            dependencies: [
+                "SlipwayEngine", "SlipwayTensor",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: [],
+            swiftSettings: strictSettings
+        ),
+        // MARK: - Serving core (transport-free)
+        .target(
+            name: "SlipwayRuntime",
+            dependencies: ["SlipwayEngine", "SlipwayONNX", "SlipwayTensor"],
+            swiftSettings: kernelSettings
+        ),
+        // MARK: - Executable
+        .executableTarget(
+            name: "slipway",
+            dependencies: [
+                "SlipwayRuntime", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // MARK: - Tests
+        .target(
+            name: "SlipwayTestSupport",
+            dependencies: ["SlipwayTensor", "SlipwayEngine", "SlipwayONNX"],
+            path: "Tests/SlipwayTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "SlipwayTensorTests", dependencies: ["SlipwayTensor"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SlipwayEngineTests",
+            dependencies: ["SlipwayEngine", "SlipwayTensor", "SlipwayTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SlipwayONNXTests",
+            dependencies: ["SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayTestSupport"],
+            exclude: ["Conformance/onnx-node.txt", "Conformance/onnx-node-failing.tsv"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SlipwayRuntimeTests",
+            dependencies: ["SlipwayRuntime", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SlipwayCLITests",
+            dependencies: ["slipway", "SlipwayTestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,4 @@
+import SlipwayEngine
+
+func registerClassicalML(into registry: inout OperatorRegistry) {
+}

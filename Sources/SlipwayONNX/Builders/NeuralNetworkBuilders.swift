@@ -1,0 +1,4 @@
+import SlipwayEngine
+
+func registerNeuralNetwork(into registry: inout OperatorRegistry) {
+}

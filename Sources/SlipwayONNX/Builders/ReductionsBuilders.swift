@@ -1,0 +1,4 @@
+import SlipwayEngine
+
+func registerReductions(into registry: inout OperatorRegistry) {
+}

@@ -1,0 +1,4 @@
+import SlipwayEngine
+
+func registerSequences(into registry: inout OperatorRegistry) {
+}

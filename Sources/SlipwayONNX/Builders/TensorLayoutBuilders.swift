@@ -1,0 +1,4 @@
+import SlipwayEngine
+
+func registerTensorLayout(into registry: inout OperatorRegistry) {
+}
