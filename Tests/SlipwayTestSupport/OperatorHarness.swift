@@ -1,5 +1,5 @@
 public import SlipwayEngine
-public import SlipwayTensor
+import SlipwayTensor
 
 /// Runs one operator the way a plan would: `prepare` on facts of the inputs, then `run`, and checks
 /// that the prepared facts (type, rank, known dims) agree with what `run` produced.

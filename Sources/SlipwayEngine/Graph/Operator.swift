@@ -41,6 +41,18 @@ public struct PrepareContext: Sendable {
     /// Compiles a subgraph given facts for its formal inputs and for the captured names.
     public var compileSubgraph: @Sendable (Graph, [ValueFact?], [String: ValueFact]) throws -> Plan
 
+    public init(
+        nodeLabel: String, outputCount: Int, outputsUsed: [Bool], explicitInputCount: Int, capturedNames: [String],
+        compileSubgraph: @escaping @Sendable (Graph, [ValueFact?], [String: ValueFact]) throws -> Plan
+    ) {
+        self.nodeLabel = nodeLabel
+        self.outputCount = outputCount
+        self.outputsUsed = outputsUsed
+        self.explicitInputCount = explicitInputCount
+        self.capturedNames = capturedNames
+        self.compileSubgraph = compileSubgraph
+    }
+
     /// Facts of the captured values by name.
     public func capturedFacts(_ inputs: [ValueFact?]) -> [String: ValueFact] {
         var result: [String: ValueFact] = [:]
