@@ -67,7 +67,10 @@ let package = Package(
         // MARK: - Tests
         .target(
             name: "SlipwayTestSupport",
-            dependencies: ["SlipwayTensor", "SlipwayEngine", "SlipwayONNX"],
+            dependencies: [
+                "SlipwayTensor", "SlipwayEngine", "SlipwayONNX",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             path: "Tests/SlipwayTestSupport",
             swiftSettings: strictSettings
         ),
@@ -90,7 +93,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCLITests",
-            dependencies: ["slipway", "SlipwayTestSupport"],
+            dependencies: ["SlipwayTestSupport", "SlipwayTensor"],
             swiftSettings: strictSettings
         ),
     ]

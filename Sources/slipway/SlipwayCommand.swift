@@ -1,9 +1,11 @@
 import ArgumentParser
+import SlipwayRuntime
 
 @main
 struct SlipwayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway",
         abstract: "Serve, version, watch and protect machine-learning models.",
-        subcommands: [])
+        version: SlipwayRuntime.version,
+        subcommands: [InspectCommand.self, PredictCommand.self])
 }

@@ -127,12 +127,13 @@ public struct Plan: Sendable {
     }
 
     static func shapeText(_ shape: [Dim]) -> String {
-        "[" + shape.map { d in
-            switch d {
-            case .fixed(let v): "\(v)"
-            case .symbol(let s): s
-            case .unknown: "-1"
-            }
-        }.joined(separator: ", ") + "]"
+        "["
+            + shape.map { d in
+                switch d {
+                case .fixed(let v): "\(v)"
+                case .symbol(let s): s
+                case .unknown: "-1"
+                }
+            }.joined(separator: ", ") + "]"
     }
 }

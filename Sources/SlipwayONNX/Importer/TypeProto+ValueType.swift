@@ -1,7 +1,7 @@
 public import Foundation
-import SwiftProtobuf
 public import SlipwayEngine
 import SlipwayTensor
+import SwiftProtobuf
 
 extension ValueType {
     /// Converts an ONNX `TypeProto`; nil when the type is absent or not supported (sparse, opaque).

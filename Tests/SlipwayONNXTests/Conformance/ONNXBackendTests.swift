@@ -17,7 +17,8 @@ import Testing
         let text = try String(contentsOf: allowListURL, encoding: .utf8)
         return Set(
             text.split(separator: "\n").compactMap { line -> String? in
-                let trimmed = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
+                let trimmed =
+                    line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
                     .trimmingCharacters(in: .whitespaces) ?? ""
                 return trimmed.isEmpty ? nil : trimmed
             })
@@ -56,8 +57,9 @@ import Testing
             Issue.record("\(name) is in onnx-node.txt but fails: \(failures[name] ?? "")")
         }
         let unlisted = passed.filter { !allowed.contains($0) }
-        print("ONNX backend node tests: \(passed.count) pass, \(failures.count) fail of \(passed.count + failures.count); "
-            + "\(allowed.count) in the support matrix; \(unlisted.count) passing but not listed")
+        print(
+            "ONNX backend node tests: \(passed.count) pass, \(failures.count) fail of \(passed.count + failures.count); "
+                + "\(allowed.count) in the support matrix; \(unlisted.count) passing but not listed")
         if environment["SLIPWAY_CONFORMANCE_WRITE"] == "1", filter == nil {
             let header = """
                 # ONNX backend node tests Slipway passes: the support matrix (tract style).

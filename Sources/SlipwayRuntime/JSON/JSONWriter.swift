@@ -1,0 +1,81 @@
+/// Appends JSON to a byte buffer; floats in their shortest round-trip form.
+public struct JSONWriter {
+    public var bytes: [UInt8] = []
+
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    @inline(__always) public mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    public mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for c in s.utf8 {
+            switch c {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(c >> 4)])
+                bytes.append(hex[Int(c & 15)])
+            default: bytes.append(c)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func number(_ v: Double) {
+        if v.isNaN { raw("NaN") } else if v.isInfinite { raw(v < 0 ? "-Infinity" : "Infinity") } else { raw(v.description) }
+    }
+
+    public mutating func number(_ v: Float) {
+        if v.isNaN { raw("NaN") } else if v.isInfinite { raw(v < 0 ? "-Infinity" : "Infinity") } else { raw(v.description) }
+    }
+
+    public mutating func number<I: BinaryInteger>(_ v: I) { raw(v.description) }
+
+    public mutating func bool(_ v: Bool) { v ? raw("true") : raw("false") }
+
+    /// Writes any `JSONValue`.
+    public mutating func value(_ v: JSONValue) {
+        switch v {
+        case .null: raw("null")
+        case .bool(let b): bool(b)
+        case .int(let i): number(i)
+        case .uint(let u): number(u)
+        case .double(let d): number(d)
+        case .string(let s): string(s)
+        case .array(let a):
+            bytes.append(UInt8(ascii: "["))
+            for (i, e) in a.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                value(e)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (i, (k, e)) in members.enumerated() {
+                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(k)
+                bytes.append(UInt8(ascii: ":"))
+                value(e)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    /// The value as compact JSON text.
+    public var description: String {
+        var w = JSONWriter()
+        w.value(self)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Dependencies point one way (DEVELOPERS.md, style.md §7.2): the tensor and engine targets import
+# nothing server-side, and no Unsafe pointer code outside the engine's Kernels folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bad=$(grep -rnE '^\s*(public |internal |@testable )?import (Foundation|FoundationEssentials|Glibc|NIO[A-Za-z]*|GRDB|Hummingbird[A-Za-z]*|Logging|Metrics|Prometheus|SwiftProtobuf|ArgumentParser)\b' \
+    Sources/SlipwayTensor Sources/SlipwayEngine || true)
+if [ -n "$bad" ]; then
+    echo "$bad"
+    echo "SlipwayTensor and SlipwayEngine may import only the standard library, RealModule and each other" >&2
+    exit 1
+fi
+unsafe=$(grep -rln 'Unsafe[A-Za-z]*Pointer\|withUnsafe' Sources --include='*.swift' | grep -v '^Sources/SlipwayEngine/Kernels/' | grep -v '/Generated/' || true)
+if [ -n "$unsafe" ]; then
+    echo "$unsafe"
+    echo "Unsafe pointer code belongs in Sources/SlipwayEngine/Kernels/ only" >&2
+    exit 1
+fi
+echo "layering ok"

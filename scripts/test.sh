@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests need, checks formatting and layering,
+# builds, runs every test. Tests that need ../shared skip with a message where it is absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== format (swift format lint, .swift-format)"
+scripts/check-format.sh
+
+echo "== layering (engine targets import nothing server-side)"
+scripts/check-layering.sh
+
+echo "== build"
+swift build --build-tests
+
+echo "== tests"
+swift test --skip-build --parallel 2>&1 | tee .build/test-output.txt
