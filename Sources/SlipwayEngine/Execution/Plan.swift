@@ -1,4 +1,4 @@
-public import SlipwayTensor
+import SlipwayTensor
 
 /// A validated, type-checked, topologically ordered graph, ready to run.
 ///

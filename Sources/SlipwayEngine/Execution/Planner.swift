@@ -1,4 +1,4 @@
-public import SlipwayTensor
+import SlipwayTensor
 
 /// Options for turning a graph into a plan.
 public struct PlanOptions: Sendable {
