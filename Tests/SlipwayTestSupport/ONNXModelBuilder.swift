@@ -70,6 +70,43 @@ public struct ONNXModelBuilder {
         model.graph.initializer.append(tensor.proto(name: name))
     }
 
+    /// Files to write beside the model (external tensor data), by relative name.
+    var sideFiles: [String: Data] = [:]
+
+    /// An initializer whose bytes live in `file` beside the model (ONNX external data), at `offset`.
+    public mutating func externalInitializer(_ name: String, _ tensor: Tensor, file: String, offset: Int = 0, location: String? = nil) {
+        var proto = tensor.proto(name: name)
+        var bytes = sideFiles[file] ?? Data()
+        if bytes.count < offset { bytes.append(Data(count: offset - bytes.count)) }
+        bytes.append(proto.rawData)
+        sideFiles[file] = bytes
+        proto.rawData = Data()
+        proto.clearRawData()
+        proto.dataLocation = .external
+        proto.externalData = [("location", location ?? file), ("offset", "\(offset)"), ("length", "\(tensor.count * (tensor.dataType.byteWidth ?? 1))")].map {
+            var entry = Onnx_StringStringEntryProto()
+            entry.key = $0.0
+            entry.value = $0.1
+            return entry
+        }
+        model.graph.initializer.append(proto)
+    }
+
+    /// Adds a model-local function `domain.name(inputs) -> outputs` whose body is `body`'s nodes.
+    public mutating func function(
+        _ name: String, domain: String, inputs: [String], outputs: [String], attributes: [String] = [], body: ONNXModelBuilder
+    ) {
+        var f = Onnx_FunctionProto()
+        f.name = name
+        f.domain = domain
+        f.input = inputs
+        f.output = outputs
+        f.attribute = attributes
+        f.node = body.model.graph.node
+        f.opsetImport = model.opsetImport
+        model.functions.append(f)
+    }
+
     public mutating func node(
         _ opType: String, domain: String = "", inputs: [String], outputs: [String], name: String = "",
         attributes: [String: Attribute] = [:]
@@ -120,6 +157,7 @@ public struct ONNXModelBuilder {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent("\(name).onnx")
         try data().write(to: url)
+        for (file, bytes) in sideFiles { try bytes.write(to: dir.appendingPathComponent(file)) }
         return url
     }
 }
