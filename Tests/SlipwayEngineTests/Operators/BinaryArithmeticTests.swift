@@ -79,6 +79,8 @@ import Testing
         #expect(a.elements(as: Int32.self) == [1, 4, 27])
         let b = try Elementwise.run(Pow.init, "Pow", opset: 15, [Elementwise.t([2, 3] as [Float]), Elementwise.t([2, -1] as [Int64])])
         #expect(Elementwise.close(Elementwise.floats(b), [4, 1.0 / 3]))
+        let u = try Elementwise.run(Pow.init, "Pow", opset: 15, [Elementwise.t([1, 2, 3] as [Float]), Elementwise.t([4, 5, 6] as [UInt64])])
+        #expect(Elementwise.floats(u) == [1, 32, 729])
         let c = try Elementwise.run(Pow.init, "Pow", opset: 15, [Elementwise.t([2, -3, 5] as [Int64]), Elementwise.t([10, 3, -1] as [Int64])])
         #expect(c.elements(as: Int64.self) == [1024, -27, 0])
         #expect(throws: EngineError.self) {
