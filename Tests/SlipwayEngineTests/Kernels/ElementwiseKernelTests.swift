@@ -89,7 +89,7 @@ struct ElementwiseTestRandom: RandomNumberGenerator {
         // The plan hands inputs over; when nothing else holds the buffer, Relu writes into it.
         let values: [Float] = (0..<4096).map { Float($0) - 2048 }
         let address = values.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
-        let relu = try Relu(OperatorConfigurationForTests.make("Relu"))
+        let relu = try Relu(ElementwiseKernelTestConfiguration.make("Relu"))
         let inputs: [Value?] = [.tensor(Tensor(uncheckedShape: [4096], storage: .float32(consume values)))]
         let output = try relu.run(consume inputs, context: RunContext())
         let result = try #require(output.first?.tensor?.elements(as: Float.self))
@@ -99,7 +99,7 @@ struct ElementwiseTestRandom: RandomNumberGenerator {
     }
 }
 
-enum OperatorConfigurationForTests {
+enum ElementwiseKernelTestConfiguration {
     static func make(_ op: String, opset: Int = 17) -> OperatorConfiguration {
         OperatorConfiguration(opType: op, opsetVersion: opset, inputCount: 1, outputCount: 1)
     }

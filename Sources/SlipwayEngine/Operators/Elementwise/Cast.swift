@@ -7,20 +7,20 @@ import SlipwayTensor
 /// nearest even. Floats format as the shortest string that reads back to the same value (numpy's
 /// `str`), with "NaN", "INF" and "-INF" for the special values; strings parse those forms back.
 protocol ElementwiseCastSource: TensorElement {
-    func castFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F
-    func castInteger<I: IntegerElement>(_ type: I.Type) -> I
-    var castBool: Bool { get }
-    var castString: String { get }
+    func elementwiseToFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F
+    func elementwiseToInteger<I: IntegerElement>(_ type: I.Type) -> I
+    var elementwiseToBool: Bool { get }
+    var elementwiseToString: String { get }
 }
 
 extension ElementwiseCastSource where Self: BinaryFloatingPoint {
-    func castFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { F(self) }
-    func castInteger<I: IntegerElement>(_ type: I.Type) -> I {
+    func elementwiseToFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { F(self) }
+    func elementwiseToInteger<I: IntegerElement>(_ type: I.Type) -> I {
         if isNaN { return 0 }
         return I(exactly: rounded(.towardZero)) ?? (self < 0 ? I.min : I.max)
     }
-    var castBool: Bool { self != 0 }
-    var castString: String {
+    var elementwiseToBool: Bool { self != 0 }
+    var elementwiseToString: String {
         if isNaN { return "NaN" }
         if isInfinite { return self < 0 ? "-INF" : "INF" }
         return "\(self)"
@@ -32,17 +32,17 @@ extension Double: ElementwiseCastSource {}
 extension Float16: ElementwiseCastSource {}
 
 extension BFloat16: ElementwiseCastSource {
-    func castFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { F(floatValue) }
-    func castInteger<I: IntegerElement>(_ type: I.Type) -> I { floatValue.castInteger(I.self) }
-    var castBool: Bool { floatValue != 0 }
-    var castString: String { floatValue.castString }
+    func elementwiseToFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { F(floatValue) }
+    func elementwiseToInteger<I: IntegerElement>(_ type: I.Type) -> I { floatValue.elementwiseToInteger(I.self) }
+    var elementwiseToBool: Bool { floatValue != 0 }
+    var elementwiseToString: String { floatValue.elementwiseToString }
 }
 
 extension ElementwiseCastSource where Self: IntegerElement {
-    func castFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { F(self) }
-    func castInteger<I: IntegerElement>(_ type: I.Type) -> I { I(truncatingIfNeeded: self) }
-    var castBool: Bool { self != 0 }
-    var castString: String { "\(self)" }
+    func elementwiseToFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { F(self) }
+    func elementwiseToInteger<I: IntegerElement>(_ type: I.Type) -> I { I(truncatingIfNeeded: self) }
+    var elementwiseToBool: Bool { self != 0 }
+    var elementwiseToString: String { "\(self)" }
 }
 
 extension Int8: ElementwiseCastSource {}
@@ -55,11 +55,11 @@ extension UInt32: ElementwiseCastSource {}
 extension UInt64: ElementwiseCastSource {}
 
 extension Bool: ElementwiseCastSource {
-    func castFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { self ? 1 : 0 }
-    func castInteger<I: IntegerElement>(_ type: I.Type) -> I { self ? 1 : 0 }
-    var castBool: Bool { self }
+    func elementwiseToFloat<F: BinaryFloatingPoint>(_ type: F.Type) -> F { self ? 1 : 0 }
+    func elementwiseToInteger<I: IntegerElement>(_ type: I.Type) -> I { self ? 1 : 0 }
+    var elementwiseToBool: Bool { self }
     /// onnxruntime prints bools as integers.
-    var castString: String { self ? "1" : "0" }
+    var elementwiseToString: String { self ? "1" : "0" }
 }
 
 /// The conversion shared by Cast and CastLike.
@@ -150,20 +150,20 @@ enum ElementwiseCast {
 
     static func convert<S: ElementwiseCastSource>(_ a: [S], to target: DataType) -> TensorStorage {
         switch target {
-        case .float32: .float32(a.map { $0.castFloat(Float.self) })
-        case .float64: .float64(a.map { $0.castFloat(Double.self) })
-        case .float16: .float16(a.map { $0.castFloat(Float16.self) })
-        case .bfloat16: .bfloat16(a.map { BFloat16($0.castFloat(Float.self)) })
-        case .int8: .int8(a.map { $0.castInteger(Int8.self) })
-        case .int16: .int16(a.map { $0.castInteger(Int16.self) })
-        case .int32: .int32(a.map { $0.castInteger(Int32.self) })
-        case .int64: .int64(a.map { $0.castInteger(Int64.self) })
-        case .uint8: .uint8(a.map { $0.castInteger(UInt8.self) })
-        case .uint16: .uint16(a.map { $0.castInteger(UInt16.self) })
-        case .uint32: .uint32(a.map { $0.castInteger(UInt32.self) })
-        case .uint64: .uint64(a.map { $0.castInteger(UInt64.self) })
-        case .bool: .bool(a.map(\.castBool))
-        case .string: .string(a.map(\.castString))
+        case .float32: .float32(a.map { $0.elementwiseToFloat(Float.self) })
+        case .float64: .float64(a.map { $0.elementwiseToFloat(Double.self) })
+        case .float16: .float16(a.map { $0.elementwiseToFloat(Float16.self) })
+        case .bfloat16: .bfloat16(a.map { BFloat16($0.elementwiseToFloat(Float.self)) })
+        case .int8: .int8(a.map { $0.elementwiseToInteger(Int8.self) })
+        case .int16: .int16(a.map { $0.elementwiseToInteger(Int16.self) })
+        case .int32: .int32(a.map { $0.elementwiseToInteger(Int32.self) })
+        case .int64: .int64(a.map { $0.elementwiseToInteger(Int64.self) })
+        case .uint8: .uint8(a.map { $0.elementwiseToInteger(UInt8.self) })
+        case .uint16: .uint16(a.map { $0.elementwiseToInteger(UInt16.self) })
+        case .uint32: .uint32(a.map { $0.elementwiseToInteger(UInt32.self) })
+        case .uint64: .uint64(a.map { $0.elementwiseToInteger(UInt64.self) })
+        case .bool: .bool(a.map(\.elementwiseToBool))
+        case .string: .string(a.map(\.elementwiseToString))
         }
     }
 
@@ -215,7 +215,7 @@ enum ElementwiseCast {
         let text = trimmed(s)
         if let v = I(text) { return v }
         if let wide = Int64(text) { return I(truncatingIfNeeded: wide) }
-        return try parseFloat(text, Double.self).castInteger(I.self)
+        return try parseFloat(text, Double.self).elementwiseToInteger(I.self)
     }
 
     /// "true"/"false" in any letter case, or a number (non-zero is true).

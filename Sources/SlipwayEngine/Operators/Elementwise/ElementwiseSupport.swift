@@ -10,14 +10,16 @@ typealias ElementwiseFloat = Real & BinaryFloatingPoint & NumericElement
 /// Float16 and BFloat16: stored narrow, computed in Float.
 protocol ElementwiseNarrowFloat: TensorElement {
     init(_ value: Float)
-    var floatValue: Float { get }
+    var elementwiseWidened: Float { get }
 }
 
 extension Float16: ElementwiseNarrowFloat {
-    var floatValue: Float { Float(self) }
+    var elementwiseWidened: Float { Float(self) }
 }
 
-extension BFloat16: ElementwiseNarrowFloat {}
+extension BFloat16: ElementwiseNarrowFloat {
+    var elementwiseWidened: Float { floatValue }
+}
 
 // MARK: - Facts
 
@@ -176,7 +178,7 @@ extension ElementwiseBinaryMap {
 
     /// Narrow floats: computed in Float; a float32 result is narrowed back to `T`.
     func narrow<T: ElementwiseNarrowFloat>(_ a: [T], _ b: [T], _ plan: ElementwiseBroadcast) throws -> TensorStorage {
-        let result = try floats(a.map(\.floatValue), b.map(\.floatValue), plan)
+        let result = try floats(a.map(\.elementwiseWidened), b.map(\.elementwiseWidened), plan)
         if case .float32(let f) = result { return T.wrap(f.map { T($0) }) }
         return result
     }
