@@ -49,6 +49,9 @@ import Testing
         let out = try Elementwise.run(Add.init, "Add", opset: 6, attributes: ["broadcast": .int(1), "axis": .int(1)], [a, b])
         #expect(Elementwise.floats(out) == [11, 11, 21, 21, 31, 31, 11, 11, 21, 21, 31, 31])
         #expect(throws: EngineError.self) { try Elementwise.run(Add.init, "Add", opset: 6, [a, b]) }
+        #expect(throws: EngineError.self) {
+            try Elementwise.prepare(Add.init, "Add", opset: 6, [ValueFact(.float32, shape: [.fixed(2)]), ValueFact(.float32, shape: [.fixed(1)])])
+        }
     }
 
     @Test func mismatchedTypesAndShapesFailAtLoad() throws {

@@ -60,9 +60,6 @@ struct ElementwiseBroadcast: Sendable, Equatable {
         self.inputCounts = counts
         self.count = total
     }
-
-    /// True when each input already has the output's element count (same shape up to size-1 axes).
-    var isElementwiseAligned: Bool { inputCounts.allSatisfy { $0 == count } }
 }
 
 /// Loops over broadcast inputs. Each fast kernel here has a plain, safe `...Reference` twin that

@@ -268,6 +268,9 @@ struct ElementwiseBinaryCore: Sendable {
         try ElementwiseFacts.requireSameType([ta, tb], names: ["A", "B"], what)
         var bShape = b.shape
         if let legacy, let shapeA = a.shape, let shapeB = b.shape {
+            if !legacy.enabled, let fixedA = a.concreteShape, let fixedB = b.concreteShape, fixedA != fixedB {
+                throw EngineError.invalidModel("\(what): shapes \(fixedA) and \(fixedB) must be equal when attribute 'broadcast' is 0")
+            }
             bShape = try legacy.align(shapeB, toRankOf: shapeA, one: Dim.fixed(1), what)
         }
         return (ta, try ElementwiseFacts.broadcast([a.shape, bShape], what))
