@@ -77,7 +77,7 @@ public struct Tensor: Sendable {
         case .uint8(let a): return a.map(Double.init)
         case .uint16(let a): return a.map(Double.init)
         case .uint32(let a): return a.map(Double.init)
-        case .uint64(let a): return a.map(Double.init)
+        case .uint64(let a): return a.map { Double($0) }  // not `Double.init`, which resolves to init(bitPattern:)
         case .bool(let a): return a.map { $0 ? 1 : 0 }
         case .string: return nil
         }

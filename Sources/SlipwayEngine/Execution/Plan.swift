@@ -72,7 +72,7 @@ public struct Plan: Sendable {
             for slot in step.consumed { slots[slot] = nil }
             let results: [Value]
             do {
-                results = try step.op.run(args, context: context)
+                results = try step.op.run(consume args, context: context)
             } catch let error as EngineError {
                 throw error.prefixed(step.label)
             } catch {

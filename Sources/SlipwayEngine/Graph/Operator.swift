@@ -15,7 +15,11 @@ public protocol Operator: Sendable {
     mutating func prepare(_ inputs: [ValueFact?], context: PrepareContext) throws -> [ValueFact]
 
     /// Computes the outputs (one per declared output; an unused optional output may be any value).
-    func run(_ inputs: [Value?], context: RunContext) throws -> [Value]
+    ///
+    /// `inputs` is handed over (`consuming`): the plan drops its own reference to a value at its last use,
+    /// so an operator that moves a tensor out of `inputs` may hold its buffer uniquely and overwrite it
+    /// in place. Implementations may declare the parameter without `consuming`; they then just borrow it.
+    func run(_ inputs: consuming [Value?], context: RunContext) throws -> [Value]
 
     /// False for operators whose result is not a function of their inputs (random ops, training Dropout):
     /// they are never constant-folded.
