@@ -30,6 +30,6 @@ func registerTensorLayout(into registry: inout OperatorRegistry) {
     registry.register("SpaceToDepth") { try SpaceToDepth($0) }
     registry.register("NonZero") { try NonZero($0) }
     registry.register("Resize", opsets: 10...Int.max) { try Resize($0) }
-    registry.register("Upsample", opsets: 7...9) { try Upsample($0) }
+    registry.register("Upsample", opsets: 7...10) { try Upsample($0) }
     registry.register("Dropout") { try Dropout($0) }
 }

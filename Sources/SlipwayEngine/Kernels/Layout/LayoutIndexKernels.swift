@@ -29,7 +29,9 @@ enum LayoutIndexKernels {
     static func gatherBlocks<T: TensorElement>(_ source: [T], starts: [Int], length: Int) throws -> [T] {
         guard length >= 0 else { throw EngineError.runtime("gather: negative block length \(length)") }
         let (total, overflow) = starts.count.multipliedReportingOverflow(by: length)
-        guard !overflow else { throw EngineError.invalidInput("gather: result of \(starts.count) × \(length) elements is too large") }
+        guard !overflow, total <= LayoutStridedCopy.maximumElements else {
+            throw EngineError.invalidInput("gather: result of \(starts.count) × \(length) elements is too large")
+        }
         var result: [T] = []
         result.reserveCapacity(total)
         if length == 1 {
@@ -91,7 +93,7 @@ enum LayoutIndexKernels {
                 throw EngineError.runtime("gatherAxes: index \(i) is out of range for axis \(axis) of size \(shape[axis])")
             }
         }
-        guard let count = Shape.elementCount(maps.map(\.count)) else {
+        guard let count = Shape.elementCount(maps.map(\.count)), count <= LayoutStridedCopy.maximumElements else {
             throw EngineError.invalidInput("result shape \(maps.map(\.count)) is too large")
         }
         guard let inner = maps.last else { return source }

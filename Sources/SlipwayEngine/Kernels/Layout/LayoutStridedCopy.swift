@@ -8,6 +8,9 @@ import SlipwayTensor
 /// that are contiguous in the source are merged first, so the inner loop copies whole runs with one
 /// block copy; batched 2-D transposes are copied in cache-sized tiles.
 enum LayoutStridedCopy {
+    /// The most elements any layout kernel will allocate for one result (4 Gi elements).
+    static let maximumElements = 1 << 32
+
     /// Tile edge for the blocked transpose path.
     static let tile = 32
 
@@ -41,8 +44,8 @@ enum LayoutStridedCopy {
         guard shape.count == strides.count else {
             throw EngineError.runtime("strided copy: \(shape.count) dimensions but \(strides.count) strides")
         }
-        guard let count = Shape.elementCount(shape) else {
-            throw EngineError.invalidInput("strided copy: invalid result shape \(shape)")
+        guard let count = Shape.elementCount(shape), count <= maximumElements else {
+            throw EngineError.invalidInput("the result shape \(shape) is invalid or too large")
         }
         guard count > 0 else { return 0 }
         var low = offset

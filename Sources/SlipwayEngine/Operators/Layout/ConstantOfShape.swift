@@ -33,9 +33,7 @@ public struct ConstantOfShape: Operator {
 
     public func run(_ inputs: [Value?], context: RunContext) throws -> [Value] {
         let shape = try LayoutSupport.integers(try inputs.tensor(0, "input"), "ConstantOfShape: input 'input'")
-        guard let count = Shape.elementCount(shape) else {
-            throw EngineError.invalidInput("ConstantOfShape: invalid shape \(shape)")
-        }
+        let count = try LayoutSupport.checkedCount(shape, op: "ConstantOfShape")
         return [.tensor(Tensor(uncheckedShape: shape, storage: try LayoutSupport.repeated(value, count: count)))]
     }
 }

@@ -2,6 +2,17 @@ import SlipwayTensor
 
 /// Small helpers shared by the tensor-layout operators (shape, axes and index inputs).
 enum LayoutSupport {
+    /// The most elements a layout operator will create in one tensor (a larger request is refused, not attempted).
+    static let maximumElements = LayoutStridedCopy.maximumElements
+
+    /// The element count of `shape`, or an `invalidInput` error when it is negative, overflows or exceeds the cap.
+    static func checkedCount(_ shape: [Int], op: String) throws -> Int {
+        guard let count = Shape.elementCount(shape), count <= maximumElements else {
+            throw EngineError.invalidInput("\(op): the result shape \(shape) is invalid or too large")
+        }
+        return count
+    }
+
     /// The integer index types ONNX allows for shape, axes, pads and index inputs.
     static let indexTypes: Set<DataType> = [.int32, .int64]
 

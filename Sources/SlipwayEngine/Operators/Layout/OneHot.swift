@@ -24,7 +24,7 @@ public struct OneHot: Operator {
             throw EngineError.invalidModel("OneHot: axis \(axis) is out of range for indices of rank \(shape.count)")
         }
         var depth = Dim.unknown
-        if let d = inputs.optionalFact(1)?.constantTensor?.doubles()?.first { depth = .fixed(Int(d)) }
+        if let d = inputs.optionalFact(1)?.constantTensor?.doubles()?.first, d >= 1, d < Double(Int32.max) { depth = .fixed(Int(d)) }
         var out = shape
         out.insert(depth, at: a)
         return [ValueFact(valuesType, shape: out)]
@@ -51,14 +51,16 @@ public struct OneHot: Operator {
         }
         let outer = indicesTensor.shape[..<a].reduce(1, *)
         let inner = indicesTensor.shape[a...].reduce(1, *)
-        guard let total = Shape.elementCount([outer, depth, inner]) else {
+        guard let total = Shape.elementCount([outer, depth, inner]), total <= LayoutSupport.maximumElements else {
             throw EngineError.invalidInput("OneHot: the result of \(outer) × \(depth) × \(inner) elements is too large")
         }
         // Each output element picks values[0] or values[1]: a one-element gather per element.
         var picks = [Int](repeating: 0, count: total)
         for o in 0..<outer {
             for i in 0..<inner {
-                var index = Int(indices[o * inner + i].rounded(.towardZero))
+                let value = indices[o * inner + i]
+                guard value.isFinite, abs(value) < Double(depth) * 2 + 1 else { continue }
+                var index = Int(value.rounded(.towardZero))
                 if index < 0, allowNegative { index += depth }
                 if index >= 0, index < depth { picks[(o * depth + index) * inner + i] = 1 }
             }

@@ -67,7 +67,10 @@ public struct Pad: Operator {
                 dataType,
                 shape: zip(shape, perAxis).map { d, p in
                     if p.0 == 0 && p.1 == 0 { return d }
-                    return d.value.map { .fixed($0 + p.0 + p.1) } ?? .unknown
+                    guard let v = d.value else { return .unknown }
+                    let (a, o1) = v.addingReportingOverflow(p.0)
+                    let (b, o2) = a.addingReportingOverflow(p.1)
+                    return o1 || o2 || b < 0 ? .unknown : .fixed(b)
                 })
         ]
     }
@@ -78,7 +81,11 @@ public struct Pad: Operator {
 
     /// The source index for each output position along one axis (-1: the constant).
     static func map(size d: Int, before: Int, after: Int, mode: Mode, axis: Int) throws -> [Int] {
-        let n = d + before + after
+        let (partial, o1) = d.addingReportingOverflow(before)
+        let (n, o2) = partial.addingReportingOverflow(after)
+        guard !o1, !o2, n <= LayoutSupport.maximumElements else {
+            throw EngineError.invalidInput("Pad: pads (\(before), \(after)) on axis \(axis) are too large")
+        }
         guard n >= 0 else {
             throw EngineError.invalidInput("Pad: pads (\(before), \(after)) remove more than the \(d) elements of axis \(axis)")
         }
@@ -122,6 +129,8 @@ public struct Pad: Operator {
         }
         let perAxis = try Self.perAxis(pads, axes: axes, rank: data.rank, code: .invalidInput)
         if perAxis.allSatisfy({ $0.0 == 0 && $0.1 == 0 }) { return [.tensor(data)] }
+        _ = try LayoutSupport.checkedCount(
+            zip(data.shape, perAxis).map { $0.addingReportingOverflow($1.0).partialValue.addingReportingOverflow($1.1).partialValue }, op: "Pad")
         let maps = try perAxis.enumerated().map { axis, p in
             try Self.map(size: data.shape[axis], before: p.0, after: p.1, mode: mode, axis: axis)
         }

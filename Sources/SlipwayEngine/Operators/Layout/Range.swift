@@ -29,8 +29,11 @@ public struct RangeOperator: Operator {
     static func count(_ start: Tensor, _ limit: Tensor, _ delta: Tensor, code: EngineError.Code) throws -> Int {
         if let s = start.integers()?.first, let l = limit.integers()?.first, let d = delta.integers()?.first {
             guard d != 0 else { throw EngineError(code, "Range: delta is 0") }
-            let span = l - s
-            let n = span / d + ((span % d != 0 && (span < 0) == (d < 0)) ? 1 : 0)
+            let (span, overflow) = l.subtractingReportingOverflow(s)
+            guard !overflow else { throw EngineError(code, "Range: limit \(l) - start \(s) overflows") }
+            let (quotient, divisionOverflow) = span.dividedReportingOverflow(by: d)
+            guard !divisionOverflow else { throw EngineError(code, "Range: \(span) / \(d) overflows") }
+            let n = quotient + ((span % d != 0 && (span < 0) == (d < 0)) ? 1 : 0)
             return try checked(max(n, 0), code: code)
         }
         let s = try LayoutSupport.firstDouble(start, "Range: input 'start'")
@@ -39,8 +42,8 @@ public struct RangeOperator: Operator {
         guard d != 0, d.isFinite, s.isFinite, l.isFinite else {
             throw EngineError(code, "Range: start \(s), limit \(l) and delta \(d) must be finite with a non-zero delta")
         }
-        let n = ((l - s) / d).rounded(.up)
-        guard n < Double(maximumCount) else { throw EngineError(code, "Range: \(n) elements is too many") }
+        let n = max(((l - s) / d).rounded(.up), 0)
+        guard n.isFinite, n < Double(maximumCount) else { throw EngineError(code, "Range: \(n) elements is too many") }
         return try checked(max(Int(n), 0), code: code)
     }
 

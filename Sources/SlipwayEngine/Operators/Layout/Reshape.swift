@@ -80,9 +80,9 @@ public struct Reshape: Operator {
         }
         let total = Shape.elementCount(input) ?? 0
         if let k = inferred {
-            var known = 1
-            for (i, d) in shape.enumerated() where i != k { known *= d }
-            guard known != 0, total % known == 0 else {
+            var others = shape
+            others.remove(at: k)
+            guard let known = Shape.elementCount(others), known != 0, total % known == 0 else {
                 throw EngineError.invalidInput("Reshape: cannot reshape input of shape \(input) (\(total) elements) to \(requested)")
             }
             shape[k] = total / known
@@ -121,12 +121,20 @@ public struct Reshape: Operator {
         var inputFixed = 1
         var inputOther: [Dim] = []
         for (i, d) in input.enumerated() where !copied.contains(i) {
-            if let v = d.value { inputFixed *= v } else { inputOther.append(d) }
+            if let v = d.value {
+                let (p, overflow) = inputFixed.multipliedReportingOverflow(by: v)
+                guard !overflow else { return out }
+                inputFixed = p
+            } else {
+                inputOther.append(d)
+            }
         }
         var outputFixed = 1
         for (i, d) in out.enumerated() where i != inferred && !copied.contains(i) {
             guard let v = d.value else { return out }
-            outputFixed *= v
+            let (p, overflow) = outputFixed.multipliedReportingOverflow(by: v)
+            guard !overflow else { return out }
+            outputFixed = p
         }
         guard inputOther.isEmpty else { return out }
         if let k = inferred {

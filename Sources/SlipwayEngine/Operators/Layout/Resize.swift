@@ -246,6 +246,7 @@ public struct Resize: Operator {
             geometry.shape[axis] != x.shape[axis] || geometry.scales[axis] != 1 || coordinates == .tfCropAndResize
         }
         if active.isEmpty { return x }
+        _ = try LayoutSupport.checkedCount(geometry.shape, op: "Resize")
         if geometry.shape.contains(0) || x.count == 0 { return try Tensor.zeros(x.dataType, shape: geometry.shape) }
 
         if mode == .nearest {
@@ -318,7 +319,8 @@ public struct Resize: Operator {
     }
 
     /// The nearest input index for coordinate `xo`.
-    func nearest(_ xo: Double, scale: Double, inputSize: Int) -> Int {
+    func nearest(_ coordinate: Double, scale: Double, inputSize: Int) -> Int {
+        let xo = Self.bounded(coordinate)
         let r: Double
         switch rounding {
         case .roundPreferFloor: r = (xo - 0.5).rounded(.up)
@@ -331,6 +333,11 @@ public struct Resize: Operator {
         return Int(min(max(r, 0), Double(inputSize - 1)))
     }
 
+    /// A coordinate made safe to convert to `Int` (NaN becomes 0; far-out values are clamped, then edge-clamped anyway).
+    static func bounded(_ x: Double) -> Double {
+        x.isNaN ? 0 : min(max(x, -1e12), 1e12)
+    }
+
     /// The cubic convolution kernel with coefficient `cubicA`.
     func cubic(_ t: Double) -> Double {
         let x = abs(t)
@@ -341,7 +348,8 @@ public struct Resize: Operator {
     }
 
     /// The input indices (clamped to the edge) and weights for coordinate `xo`.
-    func weights(_ xo: Double, scale: Double, inputSize: Int) -> [(index: Int, weight: Double)] {
+    func weights(_ coordinate: Double, scale: Double, inputSize: Int) -> [(index: Int, weight: Double)] {
+        let xo = Self.bounded(coordinate)
         let floorValue = xo.rounded(.down)
         var base = Int(floorValue)
         var ratio = xo - floorValue

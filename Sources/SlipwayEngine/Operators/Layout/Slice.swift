@@ -66,11 +66,11 @@ public struct SliceOperator: Operator {
             if step > 0 {
                 start = min(max(start, 0), dim)
                 end = min(max(end, 0), dim)
-                count = end > start ? (end - start + step - 1) / step : 0
+                count = end > start ? (end - start - 1) / step + 1 : 0
             } else {
                 start = min(max(start, 0), dim - 1)
                 end = min(max(end, -1), dim - 1)
-                count = start > end ? (start - end - step - 1) / (-step) : 0
+                count = start > end ? (step == Int.min ? 1 : (start - end - 1) / (-step) + 1) : 0
             }
             result.append((axis, AxisSlice(axis: axis, start: start, step: step, count: count)))
         }
@@ -139,10 +139,13 @@ public struct SliceOperator: Operator {
         for (axis, slice) in try Self.resolve(p, dims: data.shape.map { $0 }, code: .invalidInput) {
             guard let slice else { continue }
             shape[axis] = slice.count
-            viewStrides[axis] = strides[axis] * slice.step
+            // A stride only matters when the axis keeps more than one element (and then it cannot overflow).
+            viewStrides[axis] = slice.count > 1 ? strides[axis] * slice.step : 0
             offset += slice.start * strides[axis]
         }
-        if shape == data.shape, viewStrides == strides { return [.tensor(data)] }
+        if shape == data.shape, offset == 0, zip(viewStrides, zip(strides, shape)).allSatisfy({ $0 == $1.0 || $1.1 <= 1 }) {
+            return [.tensor(data)]
+        }
         if shape.contains(0) { return [.tensor(try Tensor.zeros(data.dataType, shape: shape))] }
         return [.tensor(try LayoutStridedCopy.copy(data, offset: offset, shape: shape, strides: viewStrides))]
     }

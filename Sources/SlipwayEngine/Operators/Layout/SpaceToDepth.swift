@@ -10,7 +10,7 @@ public struct SpaceToDepth: Operator {
     let columnRowDepth: Bool
 
     public init(_ config: OperatorConfiguration) throws {
-        guard let b = try config.attributes.int("blocksize"), b >= 1 else {
+        guard let b = try config.attributes.int("blocksize"), b >= 1, b <= 1 << 16 else {
             throw EngineError.invalidModel("SpaceToDepth: attribute 'blocksize' must be a positive integer")
         }
         blockSize = b

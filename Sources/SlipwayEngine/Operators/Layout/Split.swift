@@ -35,7 +35,7 @@ public struct Split: Operator {
             guard split.count == outputCount else {
                 throw EngineError(code, "Split: 'split' has \(split.count) entries but the node has \(outputCount) outputs")
             }
-            guard split.allSatisfy({ $0 >= 0 }), split.reduce(0, +) == dim else {
+            guard split.allSatisfy({ $0 >= 0 && $0 <= dim }), split.reduce(0, +) == dim else {
                 throw EngineError(code, "Split: 'split' \(split) must be non-negative and sum to the dimension \(dim)")
             }
             return split

@@ -28,7 +28,9 @@ public struct Tile: Operator {
                 shape: zip(shape, repeats).map { d, r in
                     if r == 1 { return d }
                     if r == 0 { return .fixed(0) }
-                    return d.value.map { .fixed($0 * r) } ?? .unknown
+                    guard let v = d.value else { return .unknown }
+                    let (p, overflow) = v.multipliedReportingOverflow(by: r)
+                    return overflow ? .unknown : .fixed(p)
                 })
         ]
     }
@@ -47,7 +49,8 @@ public struct Tile: Operator {
             viewShape += [r, input.shape[axis]]
             viewStrides += [0, strides[axis]]
         }
-        let shape = zip(input.shape, repeats).map { $0 * $1 }
+        let shape = zip(input.shape, repeats).map { $0.multipliedReportingOverflow(by: $1).partialValue }
+        _ = try LayoutSupport.checkedCount(viewShape, op: "Tile")
         let storage = try LayoutStridedCopy.copy(input.storage, offset: 0, shape: viewShape, strides: viewStrides)
         return [.tensor(Tensor(uncheckedShape: shape, storage: storage))]
     }

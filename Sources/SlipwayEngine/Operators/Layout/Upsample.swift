@@ -1,6 +1,6 @@
 import SlipwayTensor
 
-/// ONNX `Upsample` (opsets 7-9; deprecated from 10 in favour of Resize): scales each axis by `scales`
+/// ONNX `Upsample` (opsets 7-10; deprecated in favour of Resize): scales each axis by `scales`
 /// (an attribute in opset 7, an input from 9) with `nearest` or `linear` interpolation on asymmetric
 /// coordinates, like Resize-10.
 public struct Upsample: Operator {
