@@ -1,7 +1,7 @@
 import SlipwayTensor
 
 /// ONNX `Squeeze`: removes size-1 dimensions: the listed `axes` (an attribute before opset 13, an
-/// optional input from 13), or every size-1 dimension when no axes are given. No element is copied.
+/// optional input from 13), or every size-1 dimension when no (or empty) axes are given. No element is copied.
 public struct Squeeze: Operator {
     let attributeAxes: [Int]?
     let axesFromInput: Bool
@@ -23,12 +23,13 @@ public struct Squeeze: Operator {
             try LayoutSupport.requireIndexType(inputs, 1, "axes", op: "Squeeze")
             guard let constant = LayoutSupport.constantIntegers(axesFact) else {
                 // Unknown axes: the rank is unknown unless the number of axes is.
-                if let rank = inputs.optionalFact(0)?.rank, let n = axesFact.shape?.first?.value, axesFact.rank == 1 {
+                if let rank = inputs.optionalFact(0)?.rank, let n = axesFact.shape?.first?.value, axesFact.rank == 1, n > 0 {
                     return [ValueFact(dataType, shape: Array(repeating: .unknown, count: max(rank - n, 0)))]
                 }
                 return [ValueFact(dataType, shape: nil)]
             }
-            axes = constant
+            // An empty axes tensor means "every size-1 dimension", as when it is omitted.
+            axes = constant.isEmpty ? nil : constant
         } else {
             axes = attributeAxes
         }
@@ -52,7 +53,8 @@ public struct Squeeze: Operator {
         let data = try inputs.tensor(0, "data")
         var axes = attributeAxes
         if axesFromInput, let t = try inputs.optionalTensor(1) {
-            axes = try LayoutSupport.integers(t, "Squeeze: input 'axes'")
+            let values = try LayoutSupport.integers(t, "Squeeze: input 'axes'")
+            axes = values.isEmpty ? nil : values
         }
         let shape: [Int]
         if let axes {
