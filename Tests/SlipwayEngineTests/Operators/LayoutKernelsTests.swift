@@ -85,3 +85,35 @@ import Testing
         #expect(result == [1, 2, 9, 3, 4, 9])
     }
 }
+
+/// The interpolation pass against its reference twin.
+@Suite struct LayoutInterpolationTests {
+    @Test func passMatchesReferenceOnRandomTaps() throws {
+        var generator = LayoutRandomGenerator(seed: 99)
+        for trial in 0..<200 {
+            let outer = Int.random(in: 0...3, using: &generator)
+            let inputSize = Int.random(in: 1...6, using: &generator)
+            let inner = Int.random(in: 1...5, using: &generator)
+            let source = (0..<(outer * inputSize * inner)).map { _ in Double.random(in: -1...1, using: &generator) }
+            var taps = LayoutInterpolation.Taps()
+            for _ in 0..<Int.random(in: 0...7, using: &generator) {
+                if Int.random(in: 0..<5, using: &generator) == 0 {
+                    taps.appendOutside()
+                } else {
+                    taps.append((0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                        (Int.random(in: 0..<inputSize, using: &generator), Double.random(in: -1...1, using: &generator))
+                    })
+                }
+            }
+            let expected = LayoutInterpolation.passReference(source, outer: outer, inputSize: inputSize, inner: inner, taps: taps, extrapolation: 7)
+            let actual = try LayoutInterpolation.pass(source, outer: outer, inputSize: inputSize, inner: inner, taps: taps, extrapolation: 7)
+            #expect(expected == actual, "trial \(trial)")
+        }
+    }
+
+    @Test func passRejectsTapsOutOfRange() {
+        var taps = LayoutInterpolation.Taps()
+        taps.append([(5, 1)])
+        #expect(throws: EngineError.self) { try LayoutInterpolation.pass([1, 2], outer: 1, inputSize: 2, inner: 1, taps: taps, extrapolation: 0) }
+    }
+}

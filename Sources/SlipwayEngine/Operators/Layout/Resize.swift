@@ -267,18 +267,17 @@ public struct Resize: Operator {
         var shape = x.shape
         for axis in active {
             let inputSize = x.shape[axis]
-            var taps: [[(index: Int, weight: Double)]] = []
-            var outside: [Bool] = []
+            var taps = LayoutInterpolation.Taps()
             for j in 0..<geometry.shape[axis] {
                 if let xo = original(j, axis: axis, inputSize: inputSize, geometry: geometry, roiStart: roiStart, roiEnd: roiEnd) {
                     taps.append(weights(xo, scale: geometry.scales[axis], inputSize: inputSize))
-                    outside.append(false)
                 } else {
-                    taps.append([])
-                    outside.append(true)
+                    taps.appendOutside()
                 }
             }
-            values = Self.pass(values, shape: shape, axis: axis, taps: taps, outside: outside, extrapolation: extrapolation)
+            values = try LayoutInterpolation.pass(
+                values, outer: shape[..<axis].reduce(1, *), inputSize: inputSize, inner: shape[(axis + 1)...].reduce(1, *), taps: taps,
+                extrapolation: extrapolation)
             shape[axis] = geometry.shape[axis]
         }
         do {
@@ -396,30 +395,5 @@ public struct Resize: Operator {
             if total != 0 { w = w.map { $0 / total } }
         }
         return zip(offsets, w).map { (min(max(base + $0, 0), inputSize - 1), $1) }
-    }
-
-    /// One separable pass: `out[o, j, i] = Σ weight · in[o, index, i]` over the taps of output index `j`.
-    static func pass(
-        _ source: [Double], shape: [Int], axis: Int, taps: [[(index: Int, weight: Double)]], outside: [Bool], extrapolation: Double
-    ) -> [Double] {
-        let outer = shape[..<axis].reduce(1, *)
-        let inputSize = shape[axis]
-        let inner = shape[(axis + 1)...].reduce(1, *)
-        let outputSize = taps.count
-        var out = [Double](repeating: 0, count: outer * outputSize * inner)
-        for o in 0..<outer {
-            for j in 0..<outputSize {
-                let destination = (o * outputSize + j) * inner
-                if outside[j] {
-                    for i in 0..<inner { out[destination + i] = extrapolation }
-                    continue
-                }
-                for (index, weight) in taps[j] where weight != 0 {
-                    let sourceBase = (o * inputSize + index) * inner
-                    for i in 0..<inner { out[destination + i] += weight * source[sourceBase + i] }
-                }
-            }
-        }
-        return out
     }
 }
