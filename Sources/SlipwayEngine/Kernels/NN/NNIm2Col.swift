@@ -22,6 +22,8 @@ enum NNIm2Col {
 
     /// Fills `col` (at least `channels · kernelSize · outputSize` elements) from `channels` planes of `x`
     /// starting at `offset`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func im2col<T: BinaryFloatingPoint>(
         _ x: [T], offset: Int, channels: Int, geometry g: NNWindowGeometry, tables: [[Int]], into col: inout [T]
     ) throws {
@@ -92,6 +94,8 @@ enum NNIm2Col {
     }
 
     /// The adjoint of `im2col`: adds every `col` entry into the image position it was read from.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func col2im<T: BinaryFloatingPoint>(
         _ col: [T], channels: Int, geometry g: NNWindowGeometry, tables: [[Int]], into y: inout [T], offset: Int
     ) throws {

@@ -4,6 +4,8 @@ import RealModule
 /// GroupNormalization and BatchNormalization: `rows` contiguous runs of `size` elements.
 enum NNNormalizationKernels {
     /// Mean and `1/sqrt(variance + epsilon)` (population variance, two passes) of each row.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func statistics<T: NNReal>(_ x: [T], rows: Int, size: Int, epsilon: T) throws -> (mean: [T], invStdDev: [T]) {
         guard rows * size == x.count else { throw EngineError.runtime("normalization: \(x.count) elements are not \(rows)×\(size)") }
         var mean = [T](repeating: 0, count: rows)
@@ -53,6 +55,8 @@ enum NNNormalizationKernels {
     }
 
     /// `y[r, j] = (x[r, j] - mean[r]) · invStdDev[r] · scale[j] + bias[j]` with per-column scale/bias of length `size`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func normalizeRows<T: NNReal>(
         _ x: [T], rows: Int, size: Int, mean: [T], invStdDev: [T], scale: [T]?, bias: [T]?
     ) throws -> [T] {
@@ -84,6 +88,8 @@ enum NNNormalizationKernels {
 
     /// `y = x · a[c] + b[c]` where rows of `size` elements cycle through `a.count` channels
     /// (row r uses channel `r % channels`): BatchNormalization, Instance/GroupNormalization's affine step.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func channelAffine<T: NNReal>(_ x: [T], rows: Int, size: Int, a: [T], b: [T]) throws -> [T] {
         let channels = a.count
         guard rows * size == x.count, channels > 0, b.count == channels else {

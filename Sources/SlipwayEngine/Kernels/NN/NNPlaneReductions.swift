@@ -2,6 +2,8 @@ import RealModule
 
 /// Reductions of contiguous planes (the global pools): `planes` runs of `size` elements each.
 enum NNPlaneReductions {
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func reduce<T: NNReal>(_ x: [T], planes: Int, size: Int, kind: NNGlobalPool.Kind) throws -> [T] {
         guard x.count == planes * size else { throw EngineError.runtime("global pool: \(x.count) elements are not \(planes) planes of \(size)") }
         var y = [T](repeating: 0, count: planes)

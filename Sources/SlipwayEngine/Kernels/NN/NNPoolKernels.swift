@@ -11,6 +11,10 @@ enum NNPoolKernels {
 
     /// Window maxima; `lowest` for windows entirely in padding. Also returns the flat input index of each
     /// maximum (first one on ties) when `withIndices`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    @_specialize(where T == Int8)
+    @_specialize(where T == UInt8)
     static func max<T: Comparable>(_ x: [T], planes: Int, plan: NNPoolPlan, lowest: T, withIndices: Bool) throws -> ([T], [Int]) {
         try checkSizes(x.count, planes: planes, plan: plan)
         let inputSize = plan.geometry.inputSize, outputSize = plan.geometry.outputSize
@@ -52,6 +56,8 @@ enum NNPoolKernels {
     }
 
     /// Window means; the divisor counts padding taps when `countIncludePad`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func average<T: BinaryFloatingPoint>(_ x: [T], planes: Int, plan: NNPoolPlan, countIncludePad: Bool) throws -> [T] {
         try checkSizes(x.count, planes: planes, plan: plan)
         let inputSize = plan.geometry.inputSize, outputSize = plan.geometry.outputSize
@@ -81,6 +87,8 @@ enum NNPoolKernels {
     }
 
     /// Window p-norms `(Σ |x|^p)^(1/p)` (padding counts as zero).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func lpNorm<T: NNReal>(_ x: [T], planes: Int, plan: NNPoolPlan, p: Int) throws -> [T] {
         try checkSizes(x.count, planes: planes, plan: plan)
         let inputSize = plan.geometry.inputSize, outputSize = plan.geometry.outputSize

@@ -8,6 +8,8 @@ import RealModule
 enum NNSoftmaxKernels {
     enum Mode: Sendable { case softmax, logSoftmax, hardmax }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func apply<T: NNReal>(_ x: [T], outer: Int, axis: Int, inner: Int, mode: Mode) throws -> [T] {
         guard outer * axis * inner == x.count else {
             throw EngineError.runtime("softmax: \(x.count) elements are not \(outer)×\(axis)×\(inner)")
