@@ -1,0 +1,343 @@
+/// A float32 left operand packed for ``SGEMM``: row panels of `SGEMM.mr` rows, each stored depth-major
+/// (for every k, `mr` consecutive values; rows past the end are zero).
+struct SGEMMPackedA: Sendable {
+    let rows: Int
+    let depth: Int
+    let data: [Float]
+}
+
+/// A float32 right operand packed for ``SGEMM``: column panels of `SGEMM.nr` columns, each stored
+/// depth-major (for every k, `nr` consecutive values; columns past the end are zero).
+///
+/// Weights that are constant at load time are packed once, in `prepare`, and kept in the operator.
+struct SGEMMPackedB: Sendable {
+    let depth: Int
+    let columns: Int
+    let data: [Float]
+}
+
+/// Single-precision matrix multiply: a packed, cache-blocked SIMD kernel (BLIS style).
+///
+/// The micro-kernel keeps a 6×16 tile of C in `SIMD16<Float>` registers and streams packed panels of
+/// A and B through it. Compile with `-D SLIPWAY_FMA` (and a `-target-cpu` that has FMA) to use fused
+/// multiply-adds; without hardware FMA, `addingProduct` would become a library call per lane, so the
+/// portable build multiplies and adds separately.
+enum SGEMM {
+    static let mr = 6
+    static let nr = 16
+    static let kc = 256
+    static let mc = 96
+    static let nc = 1024
+    /// Products with at most this many multiply-adds skip packing.
+    static let smallWork = 4096
+
+    typealias Vector = SIMD16<Float>
+
+    // MARK: - Packing
+
+    /// Packs `rows × depth` of `a` (read through `layout`), multiplied by `scale`.
+    static func packA(_ a: [Float], _ layout: GEMMLayout, rows: Int, depth: Int, scale: Float = 1) throws -> SGEMMPackedA {
+        try GEMMReference.check(a.count, layout, rows, depth, "A")
+        let panels = (rows + mr - 1) / mr
+        let total = panels * mr * depth
+        let data = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            // Safe because: `buffer` holds `total` floats and every write below is at an index < total;
+            // reads of `a` stay within the range checked above.
+            guard let dst = buffer.baseAddress else {
+                initialized = 0
+                return
+            }
+            a.withUnsafeBufferPointer { source in
+                guard let src = source.baseAddress else { return }
+                for panel in 0..<panels {
+                    let base = dst + panel * mr * depth
+                    let first = panel * mr
+                    let count = min(mr, rows - first)
+                    for r in 0..<count {
+                        let row = src + layout.offset + (first + r) * layout.rowStride
+                        if layout.columnStride == 1 {
+                            for p in 0..<depth { base[p * mr + r] = row[p] * scale }
+                        } else {
+                            for p in 0..<depth { base[p * mr + r] = row[p * layout.columnStride] * scale }
+                        }
+                    }
+                    if count < mr {
+                        for p in 0..<depth {
+                            for r in count..<mr { base[p * mr + r] = 0 }
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
+        return SGEMMPackedA(rows: rows, depth: depth, data: data)
+    }
+
+    /// Packs `depth × columns` of `b` (read through `layout`), multiplied by `scale`.
+    static func packB(_ b: [Float], _ layout: GEMMLayout, depth: Int, columns: Int, scale: Float = 1) throws -> SGEMMPackedB {
+        try GEMMReference.check(b.count, layout, depth, columns, "B")
+        let panels = (columns + nr - 1) / nr
+        let total = panels * nr * depth
+        let data = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            // Safe because: `buffer` holds `total` floats and every write is below total; reads of `b`
+            // stay within the range checked above.
+            guard let dst = buffer.baseAddress else {
+                initialized = 0
+                return
+            }
+            b.withUnsafeBufferPointer { source in
+                guard let src = source.baseAddress else { return }
+                for panel in 0..<panels {
+                    let base = dst + panel * nr * depth
+                    let first = panel * nr
+                    let count = min(nr, columns - first)
+                    if layout.columnStride == 1 {
+                        for p in 0..<depth {
+                            let row = src + layout.offset + p * layout.rowStride + first
+                            let out = base + p * nr
+                            if count == nr {
+                                let v = UnsafeRawPointer(row).loadUnaligned(as: Vector.self)
+                                UnsafeMutableRawPointer(out).storeBytes(of: v * scale, as: Vector.self)
+                            } else {
+                                for c in 0..<count { out[c] = row[c] * scale }
+                                for c in count..<nr { out[c] = 0 }
+                            }
+                        }
+                    } else {
+                        for c in 0..<count {
+                            let column = src + layout.offset + (first + c) * layout.columnStride
+                            for p in 0..<depth { base[p * nr + c] = column[p * layout.rowStride] * scale }
+                        }
+                        if count < nr {
+                            for p in 0..<depth {
+                                for c in count..<nr { base[p * nr + c] = 0 }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
+        return SGEMMPackedB(depth: depth, columns: columns, data: data)
+    }
+
+    // MARK: - Products
+
+    /// `c[offset + i*ldc + j] += Σₖ A(i,k) · B(k,j)` for packed operands.
+    static func multiplyAdd(_ a: SGEMMPackedA, _ b: SGEMMPackedB, into c: inout [Float], offset: Int, ldc: Int) throws {
+        guard a.depth == b.depth else { throw GEMMError.outOfBounds("packed depths \(a.depth) and \(b.depth) differ") }
+        let (m, n, k) = (a.rows, b.columns, a.depth)
+        guard m > 0, n > 0 else { return }
+        guard ldc >= n, offset >= 0, offset + (m - 1) * ldc + n <= c.count else {
+            throw GEMMError.outOfBounds("output C (\(m)×\(n), offset \(offset), ldc \(ldc))")
+        }
+        guard k > 0 else { return }
+        a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    // Safe because: the packed arrays hold whole panels for m rows / n columns of depth k
+                    // (built by packA/packB), and the C tile range was checked above.
+                    guard let aBase = pa.baseAddress, let bBase = pb.baseAddress, let cBase = pc.baseAddress else { return }
+                    blocked(m: m, n: n, k: k, a: aBase, b: bBase, c: cBase + offset, ldc: ldc)
+                }
+            }
+        }
+    }
+
+    /// `C += A · B` for plain operands: small products run directly, larger ones are packed first.
+    static func multiplyAdd(
+        a: [Float], _ aLayout: GEMMLayout, b: [Float], _ bLayout: GEMMLayout, m: Int, n: Int, k: Int,
+        into c: inout [Float], offset: Int, ldc: Int
+    ) throws {
+        if m == 1 || m * n * k <= smallWork {
+            try small(a: a, aLayout, b: b, bLayout, m: m, n: n, k: k, into: &c, offset: offset, ldc: ldc)
+            return
+        }
+        let pa = try packA(a, aLayout, rows: m, depth: k)
+        let pb = try packB(b, bLayout, depth: k, columns: n)
+        try multiplyAdd(pa, pb, into: &c, offset: offset, ldc: ldc)
+    }
+
+    /// `C += A · B` with B packed ahead of time.
+    static func multiplyAdd(
+        a: [Float], _ aLayout: GEMMLayout, m: Int, packedB: SGEMMPackedB, into c: inout [Float], offset: Int, ldc: Int
+    ) throws {
+        let pa = try packA(a, aLayout, rows: m, depth: packedB.depth)
+        try multiplyAdd(pa, packedB, into: &c, offset: offset, ldc: ldc)
+    }
+
+    /// `C += A · B` with A packed ahead of time (convolution weights).
+    static func multiplyAdd(
+        packedA: SGEMMPackedA, b: [Float], _ bLayout: GEMMLayout, n: Int, into c: inout [Float], offset: Int, ldc: Int
+    ) throws {
+        let pb = try packB(b, bLayout, depth: packedA.depth, columns: n)
+        try multiplyAdd(packedA, pb, into: &c, offset: offset, ldc: ldc)
+    }
+
+    /// Direct loops without packing, for tiny or single-row products.
+    static func small(
+        a: [Float], _ aLayout: GEMMLayout, b: [Float], _ bLayout: GEMMLayout, m: Int, n: Int, k: Int,
+        into c: inout [Float], offset: Int, ldc: Int
+    ) throws {
+        try GEMMReference.check(a.count, aLayout, m, k, "A")
+        try GEMMReference.check(b.count, bLayout, k, n, "B")
+        guard m > 0, n > 0, k > 0 else { return }
+        guard ldc >= n, offset >= 0, offset + (m - 1) * ldc + n <= c.count else {
+            throw GEMMError.outOfBounds("output C (\(m)×\(n), offset \(offset), ldc \(ldc))")
+        }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    // Safe because: every operand range was checked above.
+                    guard let aBase = pa.baseAddress, let bBase = pb.baseAddress, let cBase = pc.baseAddress else { return }
+                    let aPtr = aBase + aLayout.offset
+                    let bPtr = bBase + bLayout.offset
+                    if bLayout.columnStride == 1 {
+                        // Rows of B are contiguous: C row += a(i,p) * B row p (vectorises over j).
+                        for i in 0..<m {
+                            let cRow = cBase + offset + i * ldc
+                            for p in 0..<k {
+                                let av = aPtr[i * aLayout.rowStride + p * aLayout.columnStride]
+                                let bRow = bPtr + p * bLayout.rowStride
+                                for j in 0..<n { cRow[j] += av * bRow[j] }
+                            }
+                        }
+                    } else {
+                        // Columns of B are contiguous (B transposed): dot products.
+                        for i in 0..<m {
+                            let cRow = cBase + offset + i * ldc
+                            for j in 0..<n {
+                                let bColumn = bPtr + j * bLayout.columnStride
+                                var sum: Float = 0
+                                if aLayout.columnStride == 1 && bLayout.rowStride == 1 {
+                                    let aRow = aPtr + i * aLayout.rowStride
+                                    var s0 = SIMD8<Float>(), p = 0
+                                    while p + 8 <= k {
+                                        s0 += UnsafeRawPointer(aRow + p).loadUnaligned(as: SIMD8<Float>.self)
+                                            * UnsafeRawPointer(bColumn + p).loadUnaligned(as: SIMD8<Float>.self)
+                                        p += 8
+                                    }
+                                    sum = s0.sum()
+                                    while p < k {
+                                        sum += aRow[p] * bColumn[p]
+                                        p += 1
+                                    }
+                                } else {
+                                    for p in 0..<k {
+                                        sum += aPtr[i * aLayout.rowStride + p * aLayout.columnStride] * bColumn[p * bLayout.rowStride]
+                                    }
+                                }
+                                cRow[j] += sum
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Blocked loops and micro-kernel
+
+    private static func blocked(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        var jc = 0
+        while jc < n {
+            let ncur = min(nc, n - jc)
+            var pc = 0
+            while pc < k {
+                let kcur = min(kc, k - pc)
+                var ic = 0
+                while ic < m {
+                    let mcur = min(mc, m - ic)
+                    var jr = 0
+                    while jr < ncur {
+                        let columns = min(nr, ncur - jr)
+                        let bPanel = b + ((jc + jr) / nr) * k * nr + pc * nr
+                        var ir = 0
+                        while ir < mcur {
+                            let row = ic + ir
+                            let aPanel = a + (row / mr) * k * mr + pc * mr
+                            let cTile = c + row * ldc + jc + jr
+                            switch min(mr, mcur - ir) {
+                            case 6:
+                                micro(SGEMMRows6.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
+                            case 5:
+                                micro(SGEMMRows4.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
+                                micro(SGEMMRows1.self, kc: kcur, a: aPanel + 4, b: bPanel, c: cTile + 4 * ldc, ldc: ldc, columns: columns)
+                            case 4:
+                                micro(SGEMMRows4.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
+                            case 3:
+                                micro(SGEMMRows2.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
+                                micro(SGEMMRows1.self, kc: kcur, a: aPanel + 2, b: bPanel, c: cTile + 2 * ldc, ldc: ldc, columns: columns)
+                            case 2:
+                                micro(SGEMMRows2.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
+                            default:
+                                micro(SGEMMRows1.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
+                            }
+                            ir += mr
+                        }
+                        jr += nr
+                    }
+                    ic += mc
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+
+    @inline(__always)
+    private static func multiplyAdd(_ c: Vector, _ a: Vector, _ b: Vector) -> Vector {
+        #if SLIPWAY_FMA
+        return c.addingProduct(a, b)
+        #else
+        return c + a * b
+        #endif
+    }
+
+    /// Accumulates a `Rows.count × nr` tile: `kc` steps over an A panel (stride `mr`) and a B panel (stride `nr`).
+    @inline(__always)
+    private static func micro<Rows: SGEMMRowCount>(
+        _: Rows.Type, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+        ldc: Int, columns: Int
+    ) {
+        var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
+        var pa = a
+        var pb = UnsafeRawPointer(b)
+        for _ in 0..<kc {
+            let bv = pb.loadUnaligned(as: Vector.self)
+            c0 = multiplyAdd(c0, Vector(repeating: pa[0]), bv)
+            if Rows.count > 1 { c1 = multiplyAdd(c1, Vector(repeating: pa[1]), bv) }
+            if Rows.count > 2 { c2 = multiplyAdd(c2, Vector(repeating: pa[2]), bv) }
+            if Rows.count > 3 { c3 = multiplyAdd(c3, Vector(repeating: pa[3]), bv) }
+            if Rows.count > 4 { c4 = multiplyAdd(c4, Vector(repeating: pa[4]), bv) }
+            if Rows.count > 5 { c5 = multiplyAdd(c5, Vector(repeating: pa[5]), bv) }
+            pa += mr
+            pb += nr * MemoryLayout<Float>.stride
+        }
+        store(c0, c, columns)
+        if Rows.count > 1 { store(c1, c + ldc, columns) }
+        if Rows.count > 2 { store(c2, c + 2 * ldc, columns) }
+        if Rows.count > 3 { store(c3, c + 3 * ldc, columns) }
+        if Rows.count > 4 { store(c4, c + 4 * ldc, columns) }
+        if Rows.count > 5 { store(c5, c + 5 * ldc, columns) }
+    }
+
+    @inline(__always)
+    private static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>, _ columns: Int) {
+        if columns == nr {
+            let raw = UnsafeMutableRawPointer(p)
+            raw.storeBytes(of: raw.loadUnaligned(as: Vector.self) + v, as: Vector.self)
+        } else {
+            for j in 0..<columns { p[j] += v[j] }
+        }
+    }
+}
+
+/// How many rows of a tile a micro-kernel specialisation computes (a compile-time constant after inlining).
+protocol SGEMMRowCount { static var count: Int { get } }
+enum SGEMMRows1: SGEMMRowCount { static var count: Int { 1 } }
+enum SGEMMRows2: SGEMMRowCount { static var count: Int { 2 } }
+enum SGEMMRows4: SGEMMRowCount { static var count: Int { 4 } }
+enum SGEMMRows6: SGEMMRowCount { static var count: Int { 6 } }

@@ -1,0 +1,117 @@
+import RealModule
+
+/// Softmax, LogSoftmax and Hardmax along one axis of a tensor viewed as `[outer, axis, inner]`.
+///
+/// With `inner == 1` (the last axis, or the opset < 13 "coerce to 2-D" form) every row is contiguous and
+/// is processed in one max pass, one exp-and-sum pass and one scaling pass. Otherwise the loops run over
+/// contiguous inner blocks.
+enum NNSoftmaxKernels {
+    enum Mode: Sendable { case softmax, logSoftmax, hardmax }
+
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    static func apply<T: NNReal>(_ x: [T], outer: Int, axis: Int, inner: Int, mode: Mode) throws -> [T] {
+        guard outer * axis * inner == x.count else {
+            throw EngineError.runtime("softmax: \(x.count) elements are not \(outer)×\(axis)×\(inner)")
+        }
+        var y = [T](repeating: 0, count: x.count)
+        guard axis > 0, x.count > 0 else { return y }
+        x.withUnsafeBufferPointer { xs in
+            y.withUnsafeMutableBufferPointer { ys in
+                // Safe because: x and y both hold outer × axis × inner elements (checked above).
+                guard let xBase = xs.baseAddress, let yBase = ys.baseAddress else { return }
+                if inner == 1 {
+                    for r in 0..<outer { row(xBase + r * axis, yBase + r * axis, axis, mode) }
+                } else {
+                    var scratch = [T](repeating: 0, count: 2 * inner)
+                    scratch.withUnsafeMutableBufferPointer { ss in
+                        guard let sBase = ss.baseAddress else { return }
+                        for o in 0..<outer {
+                            strided(xBase + o * axis * inner, yBase + o * axis * inner, axis, inner, mode, sBase)
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    @inline(__always)
+    private static func rowMax<T: NNReal>(_ x: UnsafePointer<T>, _ n: Int) -> (T, Int) {
+        var best = x[0]
+        var index = 0
+        for i in 1..<n where x[i] > best {
+            best = x[i]
+            index = i
+        }
+        return (best, index)
+    }
+
+    private static func row<T: NNReal>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, _ mode: Mode) {
+        let (maximum, index) = rowMax(x, n)
+        switch mode {
+        case .hardmax:
+            y[index] = 1
+        case .softmax:
+            var sum: T = 0
+            for i in 0..<n {
+                let e = T.exp(x[i] - maximum)
+                y[i] = e
+                sum += e
+            }
+            let scale = 1 / sum
+            for i in 0..<n { y[i] *= scale }
+        case .logSoftmax:
+            var sum: T = 0
+            for i in 0..<n { sum += T.exp(x[i] - maximum) }
+            let shift = maximum + T.log(sum)
+            for i in 0..<n { y[i] = x[i] - shift }
+        }
+    }
+
+    private static func strided<T: NNReal>(
+        _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int, _ inner: Int, _ mode: Mode, _ scratch: UnsafeMutablePointer<T>
+    ) {
+        let maxima = scratch, sums = scratch + inner
+        for j in 0..<inner { maxima[j] = x[j] }
+        if mode == .hardmax {
+            // First index of the maximum per inner position.
+            var argmax = [Int](repeating: 0, count: inner)
+            for i in 1..<n {
+                let rowX = x + i * inner
+                for j in 0..<inner where rowX[j] > maxima[j] {
+                    maxima[j] = rowX[j]
+                    argmax[j] = i
+                }
+            }
+            for j in 0..<inner { y[argmax[j] * inner + j] = 1 }
+            return
+        }
+        for i in 1..<n {
+            let rowX = x + i * inner
+            for j in 0..<inner { maxima[j] = Swift.max(maxima[j], rowX[j]) }
+        }
+        for j in 0..<inner { sums[j] = 0 }
+        for i in 0..<n {
+            let rowX = x + i * inner, rowY = y + i * inner
+            for j in 0..<inner {
+                let e = T.exp(rowX[j] - maxima[j])
+                rowY[j] = e
+                sums[j] += e
+            }
+        }
+        if mode == .softmax {
+            for j in 0..<inner { sums[j] = 1 / sums[j] }
+            for i in 0..<n {
+                let rowY = y + i * inner
+                for j in 0..<inner { rowY[j] *= sums[j] }
+            }
+        } else {
+            for j in 0..<inner { sums[j] = maxima[j] + T.log(sums[j]) }
+            for i in 0..<n {
+                let rowX = x + i * inner, rowY = y + i * inner
+                for j in 0..<inner { rowY[j] = rowX[j] - sums[j] }
+            }
+        }
+    }
+}
