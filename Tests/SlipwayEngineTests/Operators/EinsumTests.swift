@@ -105,7 +105,11 @@ import Testing
         let op = try Einsum(
             OperatorHarness.configuration("Einsum", opset: 12, attributes: ["equation": .string("b...ij,bjk->b...ik")], inputs: 2))
         let facts = try reductionFacts(
-            op, [ValueFact(.float32, shape: [.symbol("B"), .fixed(7), .fixed(2), .fixed(3)]), ValueFact(.float32, shape: [.symbol("B"), .fixed(3), .fixed(5)])])
+            op,
+            [
+                ValueFact(.float32, shape: [.symbol("B"), .fixed(7), .fixed(2), .fixed(3)]),
+                ValueFact(.float32, shape: [.symbol("B"), .fixed(3), .fixed(5)]),
+            ])
         #expect(facts[0].shape == [.symbol("B"), .fixed(7), .fixed(2), .fixed(5)])
         #expect(throws: EngineError.self) {
             _ = try reductionFacts(op, [ValueFact(.float32, shape: [.fixed(1), .fixed(2), .fixed(3)]), ValueFact(.int64, shape: nil)])

@@ -84,15 +84,15 @@ import Testing
             let b = random.floats(batch * k * n)
             #expect(
                 reductionClose(
-                    try ReductionContraction.batchedMatMul(a, b, batch: batch, m: m, k: k, n: n),
-                    ReductionContraction.referenceBatchedMatMul(a, b, batch: batch, m: m, k: k, n: n), tolerance: 1e-5))
+                    try ReductionKernels.batchedMatMul(a, b, batch: batch, m: m, k: k, n: n),
+                    ReductionKernels.referenceBatchedMatMul(a, b, batch: batch, m: m, k: k, n: n), tolerance: 1e-5))
             let ai = a.map { Int64($0 * 100) }
             let bi = b.map { Int64($0 * 100) }
             #expect(
-                try ReductionContraction.batchedMatMul(ai, bi, batch: batch, m: m, k: k, n: n)
-                    == ReductionContraction.referenceBatchedMatMul(ai, bi, batch: batch, m: m, k: k, n: n))
+                try ReductionKernels.batchedMatMul(ai, bi, batch: batch, m: m, k: k, n: n)
+                    == ReductionKernels.referenceBatchedMatMul(ai, bi, batch: batch, m: m, k: k, n: n))
         }
-        #expect(throws: EngineError.self) { _ = try ReductionContraction.batchedMatMul([Float(1)], [1, 2], batch: 1, m: 1, k: 2, n: 1) }
+        #expect(throws: EngineError.self) { _ = try ReductionKernels.batchedMatMul([Float(1)], [1, 2], batch: 1, m: 1, k: 2, n: 1) }
     }
 
     @Test func topKMatchesFullSort() throws {

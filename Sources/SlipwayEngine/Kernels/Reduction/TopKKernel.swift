@@ -4,8 +4,31 @@ import SlipwayTensor
 enum TopKKernel {
     /// The flat input offsets and axis indices of the `k` best elements of every slice, best first, laid
     /// out as `[outer, k, inner]`. Equal values keep index order (the lower index first); NaN ranks above
-    /// every number.
-    static func select<T: ReductionScalar>(
+    /// every number (`v != v` is the generic NaN test).
+    static func select(
+        _ storage: TensorStorage, outer: Int, n: Int, inner: Int, k: Int, largest: Bool
+    ) throws(EngineError) -> (offsets: [Int], indices: [Int64]) {
+        func run<T: Comparable>(_ x: [T]) throws(EngineError) -> (offsets: [Int], indices: [Int64]) {
+            try select(x, outer: outer, n: n, inner: inner, k: k, largest: largest)
+        }
+        switch storage {
+        case .float32(let a): return try run(a)
+        case .float64(let a): return try run(a)
+        case .float16(let a): return try run(a)
+        case .bfloat16(let a): return try run(a.map(\.floatValue))
+        case .int8(let a): return try run(a)
+        case .int16(let a): return try run(a)
+        case .int32(let a): return try run(a)
+        case .int64(let a): return try run(a)
+        case .uint8(let a): return try run(a)
+        case .uint16(let a): return try run(a)
+        case .uint32(let a): return try run(a)
+        case .uint64(let a): return try run(a)
+        case .bool, .string: throw EngineError.invalidInput("TopK cannot order tensor(\(storage.dataType))")
+        }
+    }
+
+    static func select<T: Comparable>(
         _ x: [T], outer: Int, n: Int, inner: Int, k: Int, largest: Bool
     ) throws(EngineError) -> (offsets: [Int], indices: [Int64]) {
         guard k >= 0, k <= n else { throw EngineError.invalidInput("TopK: k = \(k) is outside 0...\(n), the size of the axis") }
@@ -25,8 +48,8 @@ enum TopKKernel {
                 let precedes = { (a: Int, b: Int) -> Bool in
                     let va = x[base + a * inner]
                     let vb = x[base + b * inner]
-                    let nanA = va.reductionIsNaN
-                    let nanB = vb.reductionIsNaN
+                    let nanA = va != va
+                    let nanB = vb != vb
                     if nanA || nanB {
                         if nanA && nanB { return a < b }
                         return largest ? nanA : nanB
@@ -81,7 +104,7 @@ enum TopKKernel {
     }
 
     /// Reference for ``select(_:outer:n:inner:k:largest:)``: a full stable sort of every slice.
-    static func referenceSelect<T: ReductionScalar>(
+    static func referenceSelect<T: NumericElement>(
         _ x: [T], outer: Int, n: Int, inner: Int, k: Int, largest: Bool
     ) -> (offsets: [Int], indices: [Int64]) {
         var offsets: [Int] = []

@@ -34,8 +34,8 @@ public struct CumSum: Operator {
         let x = try inputs.tensor(0, "x")
         let axis = try Self.axis(try inputs.tensor(1, "axis"), rank: x.rank, error: EngineError.invalidInput)
         let (outer, n, inner) = reductionAxisSplit(x.shape, axis: axis)
-        let storage = try reductionTransform(
-            x.storage, CumSumTransform(outer: outer, n: n, inner: inner, exclusive: exclusive, reverse: reverse))
+        let storage = try CumSumKernel.cumulativeSum(
+            x.storage, outer: outer, n: n, inner: inner, exclusive: exclusive, reverse: reverse)
         return [.tensor(try Tensor(shape: x.shape, storage: storage))]
     }
 
@@ -47,17 +47,5 @@ public struct CumSum: Operator {
             throw error("CumSum: axis \(raw) is out of range for an input of rank \(rank)")
         }
         return axis
-    }
-}
-
-struct CumSumTransform: ReductionTransform {
-    let outer: Int
-    let n: Int
-    let inner: Int
-    let exclusive: Bool
-    let reverse: Bool
-
-    func apply<T: ReductionScalar>(_ x: [T]) throws -> [T] {
-        try CumSumKernel.cumulativeSum(x, outer: outer, n: n, inner: inner, exclusive: exclusive, reverse: reverse)
     }
 }

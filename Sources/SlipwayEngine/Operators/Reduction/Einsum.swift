@@ -68,9 +68,8 @@ public struct Einsum: Operator {
             throw EngineError.invalidInput("Einsum: input \(i) has type \(t.dataType) but input 0 has \(first.dataType)")
         }
         let labels = try equation.labels(ranks: tensors.map(\.rank), error: EngineError.invalidInput)
-        let result = try reductionVisit(
-            first.storage, EinsumVisitor(tensors: tensors, inputLabels: labels.inputs, outputLabels: labels.output))
-        return [.tensor(try Tensor(shape: result.shape, storage: result.storage))]
+        let evaluation = EinsumEvaluation(tensors: tensors, inputLabels: labels.inputs, outputLabels: labels.output)
+        return [.tensor(try evaluation.run())]
     }
 }
 
@@ -203,19 +202,20 @@ struct EinsumEquation: Sendable {
 }
 
 /// One Einsum operand during evaluation: contiguous values and a label per axis.
-struct EinsumOperand<T> {
-    var values: [T]
+struct EinsumOperand {
+    var storage: TensorStorage
     var labels: [Int]
     var shape: [Int]
 }
 
-/// Evaluates an Einsum in the compute type of the first input.
-struct EinsumVisitor: ReductionVisitor {
+/// Evaluates an Einsum on concrete inputs (float16/bfloat16 computed in float32).
+struct EinsumEvaluation {
     let tensors: [Tensor]
     let inputLabels: [[Int]]
     let outputLabels: [Int]
 
-    func visit<T: ReductionScalar>(_ first: [T]) throws -> (storage: TensorStorage, shape: [Int]) {
+    func run() throws -> Tensor {
+        guard let dataType = tensors.first?.dataType else { throw EngineError.invalidInput("Einsum needs at least one input") }
         // Every label's size: equal everywhere, or 1 (broadcast).
         var sizes: [Int: Int] = [:]
         for (t, labels) in zip(tensors, inputLabels) {
@@ -231,11 +231,9 @@ struct EinsumVisitor: ReductionVisitor {
                 }
             }
         }
-        var operands: [EinsumOperand<T>] = []
-        for (i, (t, labels)) in zip(tensors, inputLabels).enumerated() {
-            let values: [T]? = i == 0 ? first : reductionElements(t.storage, as: T.self)
-            guard let values else { throw EngineError.invalidInput("Einsum: input \(i) has type \(t.dataType), unlike input 0") }
-            operands.append(try diagonal(EinsumOperand(values: values, labels: labels, shape: t.shape)))
+        var operands: [EinsumOperand] = []
+        for (t, labels) in zip(tensors, inputLabels) {
+            operands.append(try diagonal(EinsumOperand(storage: Self.widened(t.storage), labels: labels, shape: t.shape)))
         }
         let wanted = Set(outputLabels)
         // Sum away the labels only one operand has and the output does not keep.
@@ -259,12 +257,30 @@ struct EinsumVisitor: ReductionVisitor {
             outSizes.append(result.shape[axis])
             outStrides.append(strides[axis])
         }
-        let values = try ReductionContraction.gather(result.values, sizes: outSizes, strides: outStrides)
-        return (try reductionStorage(values, as: tensors[0].dataType), outSizes)
+        let values = try ReductionGather.gather(result.storage, sizes: outSizes, strides: outStrides)
+        return try Tensor(shape: outSizes, storage: Self.narrowed(values, to: dataType))
+    }
+
+    /// float16/bfloat16 as float32 (the multiply kernel's compute type); other storage unchanged.
+    static func widened(_ storage: TensorStorage) -> TensorStorage {
+        switch storage {
+        case .float16(let a): .float32(a.map { Float($0) })
+        case .bfloat16(let a): .float32(a.map(\.floatValue))
+        default: storage
+        }
+    }
+
+    /// Rounds float32 results back to float16/bfloat16 when the inputs were.
+    static func narrowed(_ storage: TensorStorage, to dataType: DataType) -> TensorStorage {
+        switch (storage, dataType) {
+        case (.float32(let a), .float16): .float16(a.map { Float16($0) })
+        case (.float32(let a), .bfloat16): .bfloat16(a.map { BFloat16($0) })
+        default: storage
+        }
     }
 
     /// Takes the diagonal over every letter repeated within the operand, leaving each label once.
-    func diagonal<T>(_ operand: EinsumOperand<T>) throws -> EinsumOperand<T> {
+    func diagonal(_ operand: EinsumOperand) throws -> EinsumOperand {
         guard Set(operand.labels).count < operand.labels.count else { return operand }
         let strides = Shape.strides(operand.shape)
         var labels: [Int] = []
@@ -283,24 +299,23 @@ struct EinsumVisitor: ReductionVisitor {
                 viewStrides.append(strides[axis])
             }
         }
-        let values = try ReductionContraction.gather(operand.values, sizes: sizes, strides: viewStrides)
-        return EinsumOperand(values: values, labels: labels, shape: sizes)
+        let storage = try ReductionGather.gather(operand.storage, sizes: sizes, strides: viewStrides)
+        return EinsumOperand(storage: storage, labels: labels, shape: sizes)
     }
 
     /// Sums the operand over `labels`.
-    func sumOut<T: ReductionScalar>(_ operand: EinsumOperand<T>, labels: Set<Int>) throws -> EinsumOperand<T> {
+    func sumOut(_ operand: EinsumOperand, labels: Set<Int>) throws -> EinsumOperand {
         guard !labels.isEmpty else { return operand }
         let axes = Set(operand.labels.indices.filter { labels.contains(operand.labels[$0]) })
         let layout = ReductionLayout(shape: operand.shape, axes: axes)
-        let values = try ReductionKernels.reduce(operand.values, layout, ReductionSum.self)
+        let storage = try ReductionKernels.reduce(operand.storage, layout, kind: .sum)
         let kept = operand.labels.indices.filter { !axes.contains($0) }
-        return EinsumOperand(values: values, labels: kept.map { operand.labels[$0] }, shape: kept.map { operand.shape[$0] })
+        return EinsumOperand(storage: storage, labels: kept.map { operand.labels[$0] }, shape: kept.map { operand.shape[$0] })
     }
 
-    /// Contracts two operands over their shared labels that `keep` does not hold, as a batched matmul.
-    func contract<T: ReductionScalar>(
-        _ lhs: EinsumOperand<T>, _ rhs: EinsumOperand<T>, keep: Set<Int>
-    ) throws -> EinsumOperand<T> {
+    /// Contracts two operands over their shared labels that `keep` does not hold, as a batched matmul
+    /// `[batch, left, summed] × [batch, summed, right]`.
+    func contract(_ lhs: EinsumOperand, _ rhs: EinsumOperand, keep: Set<Int>) throws -> EinsumOperand {
         let a = try sumOut(lhs, labels: Set(lhs.labels.filter { !rhs.labels.contains($0) && !keep.contains($0) }))
         let b = try sumOut(rhs, labels: Set(rhs.labels.filter { !lhs.labels.contains($0) && !keep.contains($0) }))
         let batch = a.labels.filter { b.labels.contains($0) && keep.contains($0) }
@@ -312,21 +327,19 @@ struct EinsumVisitor: ReductionVisitor {
             let sb = b.labels.firstIndex(of: label).map { b.shape[$0] } ?? 1
             return max(sa, sb)
         }
-        func view(_ operand: EinsumOperand<T>, _ order: [Int]) throws -> [T] {
+        func view(_ operand: EinsumOperand, _ order: [Int]) throws -> TensorStorage {
             let strides = Shape.strides(operand.shape)
             let viewStrides = order.map { label -> Int in
                 guard let axis = operand.labels.firstIndex(of: label), operand.shape[axis] != 1 else { return 0 }
                 return strides[axis]
             }
-            return try ReductionContraction.gather(operand.values, sizes: order.map(size), strides: viewStrides)
+            return try ReductionGather.gather(operand.storage, sizes: order.map(size), strides: viewStrides)
         }
-        let batchCount = batch.map(size).reduce(1, *)
-        let m = left.map(size).reduce(1, *)
-        let k = summed.map(size).reduce(1, *)
-        let n = right.map(size).reduce(1, *)
-        let product = try ReductionContraction.batchedMatMul(
-            try view(a, batch + left + summed), try view(b, batch + summed + right), batch: batchCount, m: m, k: k, n: n)
+        let product = try ReductionKernels.batchedMatMul(
+            try view(a, batch + left + summed), try view(b, batch + summed + right),
+            batch: batch.map(size).reduce(1, *), m: left.map(size).reduce(1, *), k: summed.map(size).reduce(1, *),
+            n: right.map(size).reduce(1, *))
         let labels = batch + left + right
-        return EinsumOperand(values: product, labels: labels, shape: labels.map(size))
+        return EinsumOperand(storage: product, labels: labels, shape: labels.map(size))
     }
 }

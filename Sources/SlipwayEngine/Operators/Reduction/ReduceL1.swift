@@ -1,5 +1,7 @@
-/// ONNX `ReduceL1`: the sum of the magnitudes of the input's elements along `axes` (an attribute before opset 18, an optional input from it on),
-/// keeping the reduced axes as size 1 when `keepdims` is set. An empty set gives 0.
+/// ONNX `ReduceL1`: the sum of the magnitudes of the input's elements along `axes`.
+///
+/// `axes` is an attribute before opset 18 and an optional input from it on; the reduced axes stay as
+/// size 1 when `keepdims` is set (the default). An empty set gives 0.
 public struct ReduceL1: Operator {
     let core: ReductionCore
 

@@ -1,5 +1,7 @@
-/// ONNX `ReduceLogSumExp`: log Σ exp(x) of the input's elements, computed stably by shifting by the maximum along `axes` (an attribute before opset 18, an optional input from it on),
-/// keeping the reduced axes as size 1 when `keepdims` is set. An empty set gives -inf.
+/// ONNX `ReduceLogSumExp`: log Σ exp(x) of the input's elements along `axes`, computed stably by shifting by the maximum.
+///
+/// `axes` is an attribute before opset 18 and an optional input from it on; the reduced axes stay as
+/// size 1 when `keepdims` is set (the default). An empty set gives -inf.
 public struct ReduceLogSumExp: Operator {
     let core: ReductionCore
 

@@ -1,5 +1,7 @@
-/// ONNX `ReduceMean`: the mean of the input's elements along `axes` (an attribute before opset 18, an optional input from it on),
-/// keeping the reduced axes as size 1 when `keepdims` is set. Integer means truncate; an empty set gives NaN (0 for integers).
+/// ONNX `ReduceMean`: the mean of the input's elements along `axes`.
+///
+/// `axes` is an attribute before opset 18 and an optional input from it on; the reduced axes stay as
+/// size 1 when `keepdims` is set (the default). Integer means truncate; an empty set gives NaN (0 for integers).
 public struct ReduceMean: Operator {
     let core: ReductionCore
 

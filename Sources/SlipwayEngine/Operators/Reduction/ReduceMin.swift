@@ -1,5 +1,7 @@
-/// ONNX `ReduceMin`: the minimum of the input's elements along `axes` (an attribute before opset 18, an optional input from it on),
-/// keeping the reduced axes as size 1 when `keepdims` is set. NaN propagates; an empty set gives +inf or the type's maximum (true for bool).
+/// ONNX `ReduceMin`: the minimum of the input's elements along `axes`.
+///
+/// `axes` is an attribute before opset 18 and an optional input from it on; the reduced axes stay as
+/// size 1 when `keepdims` is set (the default). NaN propagates; an empty set gives +inf or the type's maximum (true for bool).
 public struct ReduceMin: Operator {
     let core: ReductionCore
 

@@ -1,5 +1,7 @@
-/// ONNX `ReduceProd`: the product of the input's elements along `axes` (an attribute before opset 18, an optional input from it on),
-/// keeping the reduced axes as size 1 when `keepdims` is set. An empty set gives 1.
+/// ONNX `ReduceProd`: the product of the input's elements along `axes`.
+///
+/// `axes` is an attribute before opset 18 and an optional input from it on; the reduced axes stay as
+/// size 1 when `keepdims` is set (the default). An empty set gives 1.
 public struct ReduceProd: Operator {
     let core: ReductionCore
 

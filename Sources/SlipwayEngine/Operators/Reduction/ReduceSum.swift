@@ -1,5 +1,7 @@
-/// ONNX `ReduceSum`: the sum of the input's elements along `axes` (an attribute before opset 13, an optional input from it on),
-/// keeping the reduced axes as size 1 when `keepdims` is set. An empty set sums to 0.
+/// ONNX `ReduceSum`: the sum of the input's elements along `axes`.
+///
+/// `axes` is an attribute before opset 13 and an optional input from it on; the reduced axes stay as
+/// size 1 when `keepdims` is set (the default). An empty set sums to 0.
 public struct ReduceSum: Operator {
     let core: ReductionCore
 

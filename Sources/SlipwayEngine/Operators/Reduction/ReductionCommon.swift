@@ -1,10 +1,5 @@
 import SlipwayTensor
 
-/// What a `Reduce*` operator computes over each set of reduced elements.
-enum ReductionKind: Sendable {
-    case sum, mean, max, min, product, l1, l2, logSum, logSumExp, sumSquare
-}
-
 /// The configuration, type checks, shape inference and execution shared by every `Reduce*` operator.
 ///
 /// `axes` is an attribute before `axesInputSince` and an optional int64 input from it on. An empty or
@@ -108,43 +103,8 @@ struct ReductionCore: Sendable {
         }
         let axes = try reducedAxes(raw, rank: data.rank, error: EngineError.invalidInput)
         let layout = ReductionLayout(shape: data.shape, axes: axes)
-        let storage = try reductionTransform(data.storage, allowBool: kind == .max || kind == .min, ReductionRunner(kind: kind, layout: layout))
+        let storage = try ReductionKernels.reduce(data.storage, layout, kind: kind)
         return [.tensor(try Tensor(shape: outputShape(data.shape, axes: axes, one: 1), storage: storage))]
-    }
-}
-
-/// Runs one reduction kind over a layout, in the element's compute type.
-struct ReductionRunner: ReductionTransform {
-    let kind: ReductionKind
-    let layout: ReductionLayout
-
-    func apply<T: ReductionScalar>(_ x: [T]) throws -> [T] {
-        switch kind {
-        case .sum: return try ReductionKernels.reduce(x, layout, ReductionSum.self)
-        case .sumSquare: return try ReductionKernels.reduce(x, layout, ReductionSumSquare.self)
-        case .l1: return try ReductionKernels.reduce(x, layout, ReductionSumAbs.self)
-        case .product: return try ReductionKernels.reduce(x, layout, ReductionProduct.self)
-        case .max: return try ReductionKernels.reduce(x, layout, ReductionMax.self)
-        case .min: return try ReductionKernels.reduce(x, layout, ReductionMin.self)
-        case .l2: return try ReductionKernels.reduce(x, layout, ReductionSumSquare.self).map { $0.reductionSquareRoot() }
-        case .mean:
-            let count = layout.reducedCount
-            return try ReductionKernels.reduce(x, layout, ReductionSum.self).map { $0.reductionDivided(byCount: count) }
-        case .logSum: return try ReductionKernels.reduce(x, layout, ReductionSum.self).map { $0.reductionLog() }
-        case .logSumExp:
-            if T.reductionIsInteger {
-                return try logSumExp(x.map(\.doubleValue)).map { T(clampingDouble: $0) }
-            }
-            return try logSumExp(x)
-        }
-    }
-
-    /// log Σ exp(x), shifted by the maximum so large inputs do not overflow; an empty set gives -inf.
-    func logSumExp<T: ReductionScalar>(_ x: [T]) throws -> [T] {
-        let maxima = try ReductionKernels.reduce(x, layout, ReductionMax.self)
-        let shift = maxima.map { $0.reductionIsFinite ? $0 : T.zero }
-        let sums = try ReductionKernels.sumExpShifted(x, layout, shift: shift)
-        return zip(sums, shift).map { T.reductionAdd($0.reductionLog(), $1) }
     }
 }
 
@@ -187,25 +147,12 @@ struct ArgReductionCore: Sendable {
         }
         let n = data.shape[axis]
         guard n > 0 else { throw EngineError.invalidInput("\(name): axis \(self.axis) of shape \(data.shape) is empty") }
-        let outer = data.shape[..<axis].reduce(1, *)
-        let inner = data.shape[(axis + 1)...].reduce(1, *)
-        let indices = try reductionVisit(
-            data.storage, ArgReductionVisitor(outer: outer, n: n, inner: inner, largest: largest, selectLast: selectLast))
+        let (outer, _, inner) = reductionAxisSplit(data.shape, axis: axis)
+        let indices = try ArgReductionKernel.argReduce(
+            data.storage, outer: outer, n: n, inner: inner, largest: largest, selectLast: selectLast)
         var shape = data.shape
         if keepDims { shape[axis] = 1 } else { shape.remove(at: axis) }
         return [.tensor(try Tensor(shape: shape, storage: .int64(indices)))]
-    }
-}
-
-struct ArgReductionVisitor: ReductionVisitor {
-    let outer: Int
-    let n: Int
-    let inner: Int
-    let largest: Bool
-    let selectLast: Bool
-
-    func visit<T: ReductionScalar>(_ x: [T]) throws -> [Int64] {
-        try ArgReductionKernel.argReduce(x, outer: outer, n: n, inner: inner, largest: largest, selectLast: selectLast)
     }
 }
 

@@ -60,7 +60,7 @@ public struct TopK: Operator {
         }
         let (outer, n, inner) = reductionAxisSplit(x.shape, axis: axis)
         guard k <= n else { throw EngineError.invalidInput("TopK: k = \(k) exceeds \(n), the size of axis \(self.axis) of shape \(x.shape)") }
-        let selection = try reductionVisit(x.storage, TopKVisitor(outer: outer, n: n, inner: inner, k: k, largest: largest))
+        let selection = try TopKKernel.select(x.storage, outer: outer, n: n, inner: inner, k: k, largest: largest)
         var shape = x.shape
         shape[axis] = k
         return [
@@ -75,17 +75,5 @@ public struct TopK: Operator {
         }
         guard k >= 0 else { throw error("TopK: k must not be negative, got \(k)") }
         return k
-    }
-}
-
-struct TopKVisitor: ReductionVisitor {
-    let outer: Int
-    let n: Int
-    let inner: Int
-    let k: Int
-    let largest: Bool
-
-    func visit<T: ReductionScalar>(_ x: [T]) throws -> (offsets: [Int], indices: [Int64]) {
-        try TopKKernel.select(x, outer: outer, n: n, inner: inner, k: k, largest: largest)
     }
 }
