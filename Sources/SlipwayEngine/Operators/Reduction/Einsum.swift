@@ -4,7 +4,8 @@ import SlipwayTensor
 ///
 /// Supports any number of operands, explicit and implicit outputs (implicit: broadcast `...` axes, then
 /// the letters used exactly once, in ASCII order), `...` broadcasting, and letters repeated within one
-/// operand (diagonals and traces). Size-1 axes broadcast against their label's size.
+/// operand (diagonals and traces). Size-1 axes broadcast against their label's size. Axes an input's
+/// `...` covers are summed when an explicit output leaves `...` out.
 ///
 /// Evaluation: each operand first takes its diagonals and sums away the letters no one else needs; the
 /// operands are then contracted left to right, each pair as a batched matrix product (batch letters ×
