@@ -1,0 +1,19 @@
+/// ONNX `ReduceL1`: the sum of the magnitudes of the input's elements along `axes`.
+///
+/// `axes` is an attribute before opset 18 and an optional input from it on; the reduced axes stay as
+/// size 1 when `keepdims` is set (the default). An empty set gives 0.
+public struct ReduceL1: Operator {
+    let core: ReductionCore
+
+    public init(_ config: OperatorConfiguration) throws {
+        core = try ReductionCore(config, kind: .l1, axesInputSince: 18)
+    }
+
+    public func prepare(_ inputs: [ValueFact?], context: PrepareContext) throws -> [ValueFact] {
+        try core.prepare(inputs)
+    }
+
+    public func run(_ inputs: [Value?], context: RunContext) throws -> [Value] {
+        try core.run(inputs)
+    }
+}
