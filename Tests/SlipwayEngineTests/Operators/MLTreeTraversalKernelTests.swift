@@ -1,0 +1,69 @@
+@testable import SlipwayEngine
+import Testing
+
+/// The unchecked tree walk against its bounds-checked reference twin on random forests and inputs.
+@Suite struct MLTreeTraversalKernelTests {
+    /// A deterministic generator so failures reproduce.
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// A random complete-ish forest of `trees` trees of depth up to `depth` over `features` features.
+    static func randomForest(_ rng: inout SplitMix, trees: Int, depth: Int, features: Int, mixedModes: Bool) throws -> MLTreeModel<Float> {
+        var b = MLTreeBuilder<Float>(op: "test")
+        func grow(_ level: Int) throws -> Int {
+            if level == depth || (level > 1 && rng.below(4) == 0) {
+                let leaf = try b.addNode(feature: 0, threshold: 0, mode: .leaf, missingTrue: false)
+                b.model.weightStart[leaf] = Int32(b.model.weightValues.count)
+                b.model.weightCount[leaf] = 1
+                b.model.weightTargets.append(0)
+                b.model.weightValues.append(rng.unit())
+                return leaf
+            }
+            let mode: MLNodeMode = mixedModes ? [.leq, .lt, .gte, .gt, .eq, .neq, .member][rng.below(7)] : .leq
+            let set: [Float]? = mode == .member ? [Float(rng.below(4)), Float(rng.below(4))] : nil
+            let threshold = mode == .eq || mode == .neq ? Float(rng.below(4)) : rng.unit() * 4
+            let node = try b.addNode(
+                feature: rng.below(features), threshold: threshold, mode: mode, missingTrue: mixedModes && rng.below(2) == 0,
+                memberSet: set)
+            let t = try grow(level + 1)
+            let f = try grow(level + 1)
+            b.model.forest.trueChild[node] = Int32(t)
+            b.model.forest.falseChild[node] = Int32(f)
+            return node
+        }
+        for _ in 0..<trees { b.model.forest.roots.append(Int32(try grow(0))) }
+        return try b.finish(requireLeafWeights: true)
+    }
+
+    @Test(arguments: [false, true])
+    func fastWalkMatchesReference(mixedModes: Bool) throws {
+        var rng = SplitMix(state: mixedModes ? 7 : 11)
+        let features = 5
+        let model = try Self.randomForest(&rng, trees: 20, depth: 8, features: features, mixedModes: mixedModes)
+        #expect((model.forest.uniformMode == .leq) == !mixedModes)
+        let rows = 300
+        var x = (0..<(rows * features)).map { _ in mixedModes && rng.below(3) == 0 ? Float(rng.below(4)) : rng.unit() * 4 }
+        if mixedModes { for i in stride(from: 0, to: x.count, by: 13) { x[i] = .nan } }
+        var fast = [Int32](repeating: -1, count: 64)
+        var reference = [Int32](repeating: -2, count: 64)
+        for root in model.forest.roots {
+            for first in stride(from: 0, to: rows, by: 64) {
+                let count = min(64, rows - first)
+                MLTreeTraversal.leaves(model.forest, root: root, x: x, stride: features, firstRow: first, rowCount: count, into: &fast)
+                MLTreeTraversal.leavesReference(
+                    model.forest, root: root, x: x, stride: features, firstRow: first, rowCount: count, into: &reference)
+                #expect(Array(fast[0..<count]) == Array(reference[0..<count]))
+            }
+        }
+    }
+}
