@@ -18,7 +18,9 @@ import Testing
     }
 
     /// A random complete-ish forest of `trees` trees of depth up to `depth` over `features` features.
-    static func randomForest(_ rng: inout SplitMix, trees: Int, depth: Int, features: Int, mixedModes: Bool) throws -> MLTreeModel<Float> {
+    static func randomForest(
+        _ rng: inout SplitMix, trees: Int, depth: Int, features: Int, modes: [MLNodeMode], missing: Bool
+    ) throws -> MLTreeModel<Float> {
         var b = MLTreeBuilder<Float>(op: "test")
         func grow(_ level: Int) throws -> Int {
             if level == depth || (level > 1 && rng.below(4) == 0) {
@@ -29,11 +31,11 @@ import Testing
                 b.model.weightValues.append(rng.unit())
                 return leaf
             }
-            let mode: MLNodeMode = mixedModes ? [.leq, .lt, .gte, .gt, .eq, .neq, .member][rng.below(7)] : .leq
+            let mode = modes[rng.below(modes.count)]
             let set: [Float]? = mode == .member ? [Float(rng.below(4)), Float(rng.below(4))] : nil
             let threshold = mode == .eq || mode == .neq ? Float(rng.below(4)) : rng.unit() * 4
             let node = try b.addNode(
-                feature: rng.below(features), threshold: threshold, mode: mode, missingTrue: mixedModes && rng.below(2) == 0,
+                feature: rng.below(features), threshold: threshold, mode: mode, missingTrue: missing && rng.below(2) == 0,
                 memberSet: set)
             let t = try grow(level + 1)
             let f = try grow(level + 1)
@@ -45,15 +47,22 @@ import Testing
         return try b.finish(requireLeafWeights: true)
     }
 
-    @Test(arguments: [false, true])
-    func fastWalkMatchesReference(mixedModes: Bool) throws {
-        var rng = SplitMix(state: mixedModes ? 7 : 11)
+    /// Mode sets covering each path of the fast walk: uniform x <= t with and without NaN tracking, another
+    /// uniform mode, and mixed modes with set membership.
+    static let cases: [(modes: [MLNodeMode], missing: Bool)] = [
+        ([.leq], false), ([.leq], true), ([.lt], true), ([.gte], false), ([.leq, .lt, .gte, .gt, .eq, .neq, .member], true),
+    ]
+
+    @Test(arguments: 0..<5)
+    func fastWalkMatchesReference(caseIndex: Int) throws {
+        let (modes, missing) = Self.cases[caseIndex]
+        var rng = SplitMix(state: UInt64(caseIndex) &+ 7)
         let features = 5
-        let model = try Self.randomForest(&rng, trees: 20, depth: 8, features: features, mixedModes: mixedModes)
-        #expect((model.forest.uniformMode == .leq) == !mixedModes)
+        let model = try Self.randomForest(&rng, trees: 20, depth: 8, features: features, modes: modes, missing: missing)
+        #expect(model.forest.uniformMode == (modes.count == 1 ? modes[0] : nil))
         let rows = 300
-        var x = (0..<(rows * features)).map { _ in mixedModes && rng.below(3) == 0 ? Float(rng.below(4)) : rng.unit() * 4 }
-        if mixedModes { for i in stride(from: 0, to: x.count, by: 13) { x[i] = .nan } }
+        var x = (0..<(rows * features)).map { _ in rng.below(3) == 0 ? Float(rng.below(4)) : rng.unit() * 4 }
+        for i in stride(from: 0, to: x.count, by: 13) { x[i] = .nan }
         var fast = [Int32](repeating: -1, count: 64)
         var reference = [Int32](repeating: -2, count: 64)
         for root in model.forest.roots {

@@ -39,6 +39,8 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
 enum MLTreeTraversal {
     /// Writes into `leaves[0 ..< rowCount]` the leaf that rows `firstRow ..< firstRow + rowCount` of `x`
     /// (row-major, `stride` features per row) reach in the tree rooted at `root`.
+    @_specialize(exported: false, where T == Float)
+    @_specialize(exported: false, where T == Double)
     static func leaves<T>(
         _ forest: MLForest<T>, root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32]
     ) {
@@ -59,20 +61,34 @@ enum MLTreeTraversal {
                     forest.modes.withUnsafeBufferPointer { mode in
                         forest.trueChild.withUnsafeBufferPointer { trueChild in
                             forest.falseChild.withUnsafeBufferPointer { falseChild in
-                                leaves.withUnsafeMutableBufferPointer { out in
-                                    if forest.uniformMode == .leq && !forest.hasMissingTracks {
-                                        // The common case (scikit-learn, LightGBM without NaN tracking): x <= t.
-                                        for r in 0..<rowCount {
-                                            let base = (firstRow + r) * stride
-                                            var i = Int(root)
-                                            while mode[i] != leafMode {
-                                                let v = xp[base + Int(feature[i])]
-                                                i = Int(v <= threshold[i] ? trueChild[i] : falseChild[i])
+                                forest.missingTrue.withUnsafeBufferPointer { missing in
+                                    leaves.withUnsafeMutableBufferPointer { out in
+                                        /// Walks every row with one comparison for all nodes; NaN follows
+                                        /// `missing` when the forest tracks missing values.
+                                        @inline(__always)
+                                        func walk(tracksMissing: Bool, _ hit: (T, T) -> Bool) {
+                                            for r in 0..<rowCount {
+                                                let base = (firstRow + r) * stride
+                                                var i = Int(root)
+                                                while mode[i] != leafMode {
+                                                    let v = xp[base + Int(feature[i])]
+                                                    let goTrue = hit(v, threshold[i]) || (tracksMissing && missing[i] && v.isNaN)
+                                                    i = Int(goTrue ? trueChild[i] : falseChild[i])
+                                                }
+                                                out[r] = Int32(i)
                                             }
-                                            out[r] = Int32(i)
                                         }
-                                    } else {
-                                        forest.missingTrue.withUnsafeBufferPointer { missing in
+                                        let m = forest.hasMissingTracks
+                                        switch forest.uniformMode {
+                                        case .leq?:
+                                            // The common case (scikit-learn, LightGBM): x <= t.
+                                            if m { walk(tracksMissing: true, <=) } else { walk(tracksMissing: false, <=) }
+                                        case .lt?: walk(tracksMissing: m, <)
+                                        case .gte?: walk(tracksMissing: m, >=)
+                                        case .gt?: walk(tracksMissing: m, >)
+                                        case .eq?: walk(tracksMissing: m, ==)
+                                        case .neq?: walk(tracksMissing: m, !=)
+                                        default:
                                             for r in 0..<rowCount {
                                                 let base = (firstRow + r) * stride
                                                 var i = Int(root)

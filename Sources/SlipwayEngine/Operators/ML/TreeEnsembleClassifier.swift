@@ -91,6 +91,8 @@ public struct TreeEnsembleClassifier: Operator {
     }
 
     /// Labels (the int64 label itself, or an index into the string labels) and scores for every row.
+    @_specialize(exported: false, where T == Float)
+    @_specialize(exported: false, where T == Double)
     func classify<T>(_ model: MLTreeModel<T>, _ x: [T], _ g: MLRows) throws -> ([Int], [Float]) {
         guard model.forest.maxFeatureId < g.features else {
             throw EngineError.invalidInput(
@@ -104,9 +106,13 @@ public struct TreeEnsembleClassifier: Operator {
         var labels: [Int] = []
         labels.reserveCapacity(g.rows)
         var out = [Float](repeating: 0, count: g.rows * n)
+        var score = [T](repeating: 0, count: n)
+        var has = [Bool](repeating: false, count: n)
         for r in 0..<g.rows {
-            var score = Array(s.score[(r * n)..<(r * n + n)])
-            var has = Array(s.has[(r * n)..<(r * n + n)])
+            for k in 0..<n {
+                score[k] = s.score[r * n + k]
+                has[k] = s.has[r * n + k]
+            }
             let o = r * n
             if n > 2 {
                 for k in 0..<base.count {
