@@ -127,7 +127,7 @@ import Testing
         a["target_ids"] = .ints([0, 0])
         a["target_weights"] = .floats([1, 2])
         let op = try TreeEnsembleRegressor(ML.config("TreeEnsembleRegressor", opset: 3, a))
-        // 0.1 (double) <= 0.1 (double threshold) is true; as float it would be the same value, not 0.1 + ulp.
+        // Compared in float64: 0.1 <= 0.1 goes left, 0.10000001 (equal to 0.1 in float32) goes right.
         let x = Value.tensor(Tensor(uncheckedShape: [2, 1], storage: .float64([0.1, 0.10000001])))
         let out = try OperatorHarness.run(op, inputs: [x])
         #expect(try ML.floatValues(out[0]) == [1, 2])
@@ -151,7 +151,7 @@ import Testing
         var badTarget = a
         badTarget["target_ids"] = .ints([0, 1])
         #expect(throws: EngineError.self) { try TreeEnsembleRegressor(ML.config("TreeEnsembleRegressor", badTarget)) }
-        // The tree reads feature 0 but X has no columns... and feature 3 of a 1-column X.
+        // The tree reads feature 3 of a 1-column X; string inputs are refused.
         var wide = a
         wide["nodes_featureids"] = .ints([3, 0, 0])
         let op = try TreeEnsembleRegressor(ML.config("TreeEnsembleRegressor", wide))
