@@ -182,6 +182,31 @@ private struct NotFoldable: Operator {
         cfExpectError("reads 'nowhere'", code: .invalidModel) { _ = try Plan.compile(graph) }
     }
 
+    /// then: SequenceAt(SequenceEmpty(), 0), which fails whenever it runs; else: a constant.
+    static func failingBranchModel() throws -> (graph: Graph, failing: [Node]) {
+        let failing = [
+            try CFGraph.node("empty", "SequenceEmpty", [], ["s"]) { try SequenceEmpty($0) },
+            try CFGraph.constant("zero", "p", Tensor(scalar: Int64(0))),
+            try CFGraph.node("first", "SequenceAt", ["s", "p"], ["t"]) { try SequenceAt($0) },
+        ]
+        let thenBranch = CFGraph.graph("then", inputs: [], outputs: ["t"], nodes: failing)
+        let elseBranch = CFGraph.graph("else", inputs: [], outputs: ["e"], nodes: [try CFGraph.constant("c", "e", Tensor(scalar: Float(1)))])
+        let node = try CFGraph.node(
+            "if", "If", ["cond"], ["y"], attributes: ["then_branch": .graph(thenBranch), "else_branch": .graph(elseBranch)]) { try If($0) }
+        return (CFGraph.graph("main", inputs: [CFGraph.tensor("cond", .bool, [])], outputs: ["y"], nodes: [node]), failing)
+    }
+
+    @Test func aBranchThatFailsOnConstantsLoadsAndFailsOnlyWhenTaken() throws {
+        let plan = try Plan.compile(try Self.failingBranchModel().graph)
+        #expect(CFGraph.floats(try plan.run(["cond": .tensor(Tensor(scalar: false))])["y"]) == [1])
+        cfExpectError("position 0 is out of range", code: .invalidInput) { _ = try plan.run(["cond": .tensor(Tensor(scalar: true))]) }
+    }
+
+    @Test func aTopLevelNodeThatFailsOnConstantsIsRejectedAtLoad() throws {
+        let graph = CFGraph.graph("main", inputs: [], outputs: ["t"], nodes: try Self.failingBranchModel().failing)
+        cfExpectError("node \"first\" (SequenceAt): position 0 is out of range", code: .invalidModel) { _ = try Plan.compile(graph) }
+    }
+
     // MARK: Concurrency
 
     @Test func onePlanRunsFromManyThreadsAtOnce() throws {
