@@ -23,6 +23,18 @@ extension Plan {
         var builder = PlanBuilder(graph: graph, options: options)
         return try builder.build(inputFacts: inputFacts, captured: captured)
     }
+
+    /// Compiles the body of a control-flow node (`If` branch, `Loop`/`Scan` body), as
+    /// ``PrepareContext/compileSubgraph`` does: like ``compile(_:inputFacts:captured:options:)``, except
+    /// that a node failing on its constant inputs is left unfolded (it fails when, and only if, it runs),
+    /// since the branch holding it may never be taken.
+    static func compileSubgraph(
+        _ graph: Graph, inputFacts: [ValueFact?], captured: [String: ValueFact], options: PlanOptions
+    ) throws -> Plan {
+        var builder = PlanBuilder(graph: graph, options: options)
+        builder.deferFoldFailures = true
+        return try builder.build(inputFacts: inputFacts, captured: captured)
+    }
 }
 
 /// The state of one compilation (see ``Plan/compile(_:inputFacts:captured:options:)``).
@@ -30,6 +42,8 @@ struct PlanBuilder {
     let graph: Graph
     let options: PlanOptions
     var facts: [String: ValueFact] = [:]
+    /// Leave nodes that throw while being folded in the plan instead of rejecting the graph (subgraphs).
+    var deferFoldFailures = false
 
     init(graph: Graph, options: PlanOptions) {
         self.graph = graph
@@ -81,7 +95,7 @@ struct PlanBuilder {
                 outputsUsed: node.outputs.map { !$0.isEmpty },
                 explicitInputCount: node.inputs.count, capturedNames: implicit,
                 compileSubgraph: { [options] sub, subInputs, subCaptured in
-                    try Plan.compile(sub, inputFacts: subInputs, captured: subCaptured, options: options)
+                    try Plan.compileSubgraph(sub, inputFacts: subInputs, captured: subCaptured, options: options)
                 })
             let outputFacts: [ValueFact]
             do {
@@ -251,8 +265,11 @@ struct PlanBuilder {
             let results = try op.run(values, context: RunContext())
             return results
         } catch let error as EngineError {
-            throw error.prefixed(node.label)
+            if deferFoldFailures { return nil }
+            // At load time a node failing on constants is the model's fault, whatever the kernel's code says.
+            throw EngineError(.invalidModel, "\(node.label): \(error.message)")
         } catch {
+            if deferFoldFailures { return nil }
             throw EngineError.invalidModel("\(node.label): \(error)")
         }
     }
