@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayRuntimeTests",
-            dependencies: ["SlipwayRuntime", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayTestSupport"],
+            dependencies: ["SlipwayRuntime", "SlipwayRegistry", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
