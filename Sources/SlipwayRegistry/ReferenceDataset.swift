@@ -80,10 +80,13 @@ public struct ReferenceDataset: Sendable, Hashable {
         for input in inputs {
             if let shape = input.shape, shape.count == 1 || (shape.count == 2 && shape[1] == 1) { continue }
             problems.append(
-                "input '\(input.name)' has shape \(input.shape.map(Self.text) ?? "unknown"), but with several inputs each must be [N] or [N, 1] (one column)")
+                "input '\(input.name)' has shape \(input.shape.map(Self.text) ?? "unknown"), but with several inputs each must be [N] or [N, 1] (one column)"
+            )
         }
         let missing = inputs.map(\.name).filter { byName[$0] == nil }
-        if !missing.isEmpty { problems.append("no column for input\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))") }
+        if !missing.isEmpty {
+            problems.append("no column for input\(missing.count == 1 ? "" : "s") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+        }
         let names = Set(inputs.map(\.name))
         let extra = columns.filter { !names.contains($0) }
         if !extra.isEmpty {
@@ -226,9 +229,13 @@ public struct ReferenceDataset: Sendable, Hashable {
             var seen = Set<String>()
             for (key, value) in pairs {
                 guard let i = index[key] else {
-                    throw .invalidArgument("reference dataset (JSON Lines): line \(n + 1): key '\(key)' is not among the first line's keys (\(columns.joined(separator: ", ")))")
+                    throw .invalidArgument(
+                        "reference dataset (JSON Lines): line \(n + 1): key '\(key)' is not among the first line's keys (\(columns.joined(separator: ", ")))"
+                    )
                 }
-                guard seen.insert(key).inserted else { throw .invalidArgument("reference dataset (JSON Lines): line \(n + 1): key '\(key)' appears twice") }
+                guard seen.insert(key).inserted else {
+                    throw .invalidArgument("reference dataset (JSON Lines): line \(n + 1): key '\(key)' appears twice")
+                }
                 row[i] = value
             }
             rows.append(row)
@@ -298,7 +305,8 @@ struct FlatJSONObjectParser {
         guard i < bytes.count else { throw fail("expected a value") }
         switch bytes[i] {
         case UInt8(ascii: "\""): return try string()
-        case UInt8(ascii: "{"), UInt8(ascii: "["): throw fail("nested objects and arrays are not allowed: each value must be a number, a string, a boolean or null")
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            throw fail("nested objects and arrays are not allowed: each value must be a number, a string, a boolean or null")
         default:
             let start = i
             while i < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x09, 0x0D, 0x0A].contains(bytes[i]) { i += 1 }

@@ -91,7 +91,11 @@ struct ModelsTagCommand: ParsableCommand {
             }
             try service.setTags(assignments, model: parsed.model, version: version, actor: options.who)
             if options.json {
-                if let version { try options.printJSON(try service.resolve("\(parsed.model):\(version)")) } else { try options.printJSON(try service.model(named: parsed.model)) }
+                if let version {
+                    try options.printJSON(try service.resolve("\(parsed.model):\(version)"))
+                } else {
+                    try options.printJSON(try service.model(named: parsed.model))
+                }
             } else {
                 print("tagged \(version.map { "\(parsed.model):\($0)" } ?? parsed.model): \(RegistryText.pairs(assignments))")
             }

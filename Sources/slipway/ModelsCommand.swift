@@ -91,7 +91,8 @@ enum RegistryText {
         lines.append("metrics     \(pairs(v.lineage.metrics.mapValues { String($0) }))")
         lines.append("tags        \(pairs(v.tags))")
         if let r = v.reference {
-            lines.append("reference   \(r.format.rawValue), \(r.rows) rows, columns \(r.columns.joined(separator: ", ")) (sha256:\(r.artifact.sha256))")
+            lines.append(
+                "reference   \(r.format.rawValue), \(r.rows) rows, columns \(r.columns.joined(separator: ", ")) (sha256:\(r.artifact.sha256))")
         } else {
             lines.append("reference   -")
         }

@@ -22,7 +22,8 @@ import Testing
 
     @Test func registerAliasPredictTagArchiveHistoryExportImport() throws {
         let model = try RegistryFixtures.model(in: dir, seed: 1)
-        let reference = try RegistryFixtures.file(dir, "ref.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.2,2.9,4.3,1.3\n")
+        let reference = try RegistryFixtures.file(
+            dir, "ref.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.2,2.9,4.3,1.3\n")
         let card = try RegistryFixtures.file(dir, "card.md", "# Iris\n\nIdentity stand-in.\n")
         let request = try RegistryFixtures.file(dir, "req.json", #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#)
         let digest = String(repeating: "ab", count: 32)
@@ -79,7 +80,10 @@ import Testing
         // tag, archive, history
         #expect(try slipway(["models", "tag", "iris:1", "stage=qa", "owner=ml", "--actor", "dan"]).status == 0)
         #expect(try slipway(["models", "tag", "iris", "domain=botany"]).status == 0)
-        #expect(object(try slipway(["models", "show", "iris:1", "--json"]).stdout)["tags"] as? [String: String] == ["team": "ml", "stage": "qa", "owner": "ml"])
+        #expect(
+            object(try slipway(["models", "show", "iris:1", "--json"]).stdout)["tags"] as? [String: String] == [
+                "team": "ml", "stage": "qa", "owner": "ml",
+            ])
         #expect(try slipway(["models", "alias", "delete", "iris", "staging"]).status == 0)
         let archive = try slipway(["models", "archive", "iris:1", "--actor", "erin"])
         #expect(archive.status == 0, "\(archive.stderr)")
@@ -213,7 +217,9 @@ import Testing
         let model = try RegistryFixtures.model(in: dir, seed: 5, weights: 1000)
         #expect(try slipway(["models", "register", "iris", model.path]).status == 0)
         let request = try RegistryFixtures.file(dir, "req.json", #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#)
-        let sha = object(try slipway(["models", "show", "iris", "--json"]).stdout)["artifact"].flatMap { ($0 as? [String: Any])?["sha256"] as? String } ?? ""
+        let sha =
+            object(try slipway(["models", "show", "iris", "--json"]).stdout)["artifact"].flatMap { ($0 as? [String: Any])?["sha256"] as? String }
+            ?? ""
         let artifact = data.appendingPathComponent("artifacts/sha256/\(sha.prefix(2))/\(sha)")
         var bytes = try Data(contentsOf: artifact)
         bytes[bytes.count - 1] ^= 0xFF

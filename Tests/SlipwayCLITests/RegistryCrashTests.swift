@@ -41,7 +41,9 @@ import Testing
         }
         #expect(killed > 0, "no register was killed mid-way; the delays are too long")
         // The registry is still usable after the crashes.
-        let last = try CLIRunner.run(["models", "register", "crash", try RegistryFixtures.model(in: dir, seed: 99, weights: 10).path, "--data-dir", data.path])
+        let last = try CLIRunner.run([
+            "models", "register", "crash", try RegistryFixtures.model(in: dir, seed: 99, weights: 10).path, "--data-dir", data.path,
+        ])
         #expect(last.status == 0, "\(last.stderr)")
 
         let registry = try Registry.open(dataDirectory: data)
@@ -63,8 +65,9 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
         // The alias points at a committed version.
         if let production = try? registry.store.resolve("crash@production") { #expect(versions.contains { $0.version == production.version }) }
-        print("crash test: \(rounds) rounds, \(killed) killed, \(completed) completed, \(versions.count) versions, "
-            + "\(report.unreferenced.count) unreferenced artifacts, \(report.temporaryFiles.count) temporary files, "
-            + "\(Int(Date().timeIntervalSince(start)))s")
+        print(
+            "crash test: \(rounds) rounds, \(killed) killed, \(completed) completed, \(versions.count) versions, "
+                + "\(report.unreferenced.count) unreferenced artifacts, \(report.temporaryFiles.count) temporary files, "
+                + "\(Int(Date().timeIntervalSince(start)))s")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SlipwayRegistry
+import Testing
 
 /// The stores every contract test runs against (GRDB style: the same scenario over each connection kind).
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
@@ -39,10 +40,9 @@ func draft(
 ) -> NewVersion {
     NewVersion(
         model: model, description: description, artifact: ArtifactRef(sha256: hash(seed), size: Int64(seed * 10)), signature: irisSignature,
-        opsets: ["ai.onnx": 17], lineage: Lineage(
+        opsets: ["ai.onnx": 17],
+        lineage: Lineage(
             dataDigest: hash(9999), source: "git:abc123", parameters: ["max_depth": "3"], metrics: ["accuracy": 0.97], createdBy: actor,
             createdAt: Date(timeIntervalSince1970: 1_700_000_000.123)),
         card: "# \(model)\n", reference: nil, example: nil, tags: tags, aliases: aliases)
 }
-
-import Testing

@@ -26,7 +26,8 @@ import Testing
     }
 
     @Test func jsonLinesKeepKeyOrderAndMapByName() throws {
-        let data = try Self.jsonl(#"{"income": 52000.5, "city": "Lyon", "age": 41}"# + "\n\n" + #"{"age": null, "city": "Nice", "income": 1e4}"# + "\n")
+        let data = try Self.jsonl(
+            #"{"income": 52000.5, "city": "Lyon", "age": 41}"# + "\n\n" + #"{"age": null, "city": "Nice", "income": 1e4}"# + "\n")
         #expect(data.columns == ["income", "city", "age"])
         #expect(data.rows[1] == ["1e4", "Nice", nil])
         #expect(try data.fit(Self.threeInputs) == ["age", "income", "city"])

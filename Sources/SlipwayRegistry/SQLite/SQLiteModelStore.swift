@@ -76,7 +76,8 @@ public final class SQLiteModelStore: ModelStore {
                 id: nil, modelId: modelId, number: number, status: VersionStatus.ready.rawValue, format: new.format,
                 artifactSha256: new.artifact.sha256, artifactSize: new.artifact.size, signature: new.signature, opsets: new.opsets,
                 dataDigest: new.lineage.dataDigest, source: new.lineage.source, parameters: new.lineage.parameters,
-                metrics: new.lineage.metrics, createdBy: new.lineage.createdBy, createdAtMs: new.lineage.createdAt.registryMilliseconds, card: new.card,
+                metrics: new.lineage.metrics, createdBy: new.lineage.createdBy, createdAtMs: new.lineage.createdAt.registryMilliseconds,
+                card: new.card,
                 reference: new.reference, referenceSha256: new.reference?.artifact.sha256, example: new.example,
                 exampleSha256: new.example?.artifact.sha256)
             try record.insert(db)
@@ -145,7 +146,8 @@ public final class SQLiteModelStore: ModelStore {
                     try db.execute(sql: "DELETE FROM \(table) WHERE \(owner) = ? AND key = ?", arguments: [ownerId, key])
                 } else {
                     try db.execute(
-                        sql: "INSERT INTO \(table) (\(owner), key, value) VALUES (?, ?, ?) ON CONFLICT(\(owner), key) DO UPDATE SET value = excluded.value",
+                        sql:
+                            "INSERT INTO \(table) (\(owner), key, value) VALUES (?, ?, ?) ON CONFLICT(\(owner), key) DO UPDATE SET value = excluded.value",
                         arguments: [ownerId, key, value])
                 }
             }
@@ -261,7 +263,8 @@ public final class SQLiteModelStore: ModelStore {
             let number: Int
             switch selector.target {
             case .latest:
-                guard let latest = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM version WHERE model_id = ? AND status = 'ready'", arguments: [id])
+                guard
+                    let latest = try Int.fetchOne(db, sql: "SELECT MAX(number) FROM version WHERE model_id = ? AND status = 'ready'", arguments: [id])
                 else { throw StoreChecks.noReadyVersion(selector.model) }
                 number = latest
             case .version(let n):

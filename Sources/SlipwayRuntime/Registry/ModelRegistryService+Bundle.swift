@@ -14,7 +14,9 @@ public struct BundleManifest: Codable, Sendable, Hashable {
     /// Entry name → hash and size, for every file in the bundle but the manifest.
     public var files: [String: ArtifactRef]
 
-    public init(format: String = BundleManifest.currentFormat, model: String, description: String, version: ModelVersion, files: [String: ArtifactRef]) {
+    public init(
+        format: String = BundleManifest.currentFormat, model: String, description: String, version: ModelVersion, files: [String: ArtifactRef]
+    ) {
         self.format = format
         self.model = model
         self.description = description
@@ -102,7 +104,8 @@ extension ModelRegistryService {
                 throw RegistryError.invalidArgument("'\(bundle.path)' is not a valid bundle: manifest.json cannot be decoded (\(error))")
             }
             guard manifest.format == BundleManifest.currentFormat else {
-                throw RegistryError.invalidArgument("'\(bundle.path)': unsupported bundle format '\(manifest.format)' (expected \(BundleManifest.currentFormat))")
+                throw RegistryError.invalidArgument(
+                    "'\(bundle.path)': unsupported bundle format '\(manifest.format)' (expected \(BundleManifest.currentFormat))")
             }
             func file(_ entry: String) throws -> Data? {
                 guard let ref = manifest.files[entry] else { return nil }
@@ -116,7 +119,8 @@ extension ModelRegistryService {
                 return data
             }
             guard manifest.files[Self.modelEntry] == manifest.version.artifact, let modelData = try file(Self.modelEntry) else {
-                throw RegistryError.invalidArgument("'\(bundle.path)' is not a valid bundle: the manifest names no model.onnx matching the version's artifact")
+                throw RegistryError.invalidArgument(
+                    "'\(bundle.path)' is not a valid bundle: the manifest names no model.onnx matching the version's artifact")
             }
             var reference: (Data, ReferenceFormat)?
             if let info = manifest.version.reference {
