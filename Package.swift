@@ -21,12 +21,16 @@ let package = Package(
         .library(name: "SlipwayTensor", targets: ["SlipwayTensor"]),
         .library(name: "SlipwayEngine", targets: ["SlipwayEngine"]),
         .library(name: "SlipwayONNX", targets: ["SlipwayONNX"]),
+        .library(name: "SlipwayRegistry", targets: ["SlipwayRegistry"]),
         .library(name: "SlipwayRuntime", targets: ["SlipwayRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Engine (imports nothing server-side)
@@ -49,17 +53,29 @@ let package = Package(
             exclude: [],
             swiftSettings: strictSettings
         ),
+        // MARK: - Model registry (metadata in SQLite, content-addressed artifacts; no engine)
+        .target(
+            name: "SlipwayRegistry",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: - Serving core (transport-free)
         .target(
             name: "SlipwayRuntime",
-            dependencies: ["SlipwayEngine", "SlipwayONNX", "SlipwayTensor"],
+            dependencies: [
+                "SlipwayEngine", "SlipwayONNX", "SlipwayTensor", "SlipwayRegistry",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: kernelSettings
         ),
         // MARK: - Executable
         .executableTarget(
             name: "slipway",
             dependencies: [
-                "SlipwayRuntime", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor",
+                "SlipwayRuntime", "SlipwayRegistry", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -88,12 +104,20 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayRuntimeTests",
-            dependencies: ["SlipwayRuntime", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayTestSupport"],
+            dependencies: ["SlipwayRuntime", "SlipwayRegistry", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SlipwayRegistryTests",
+            dependencies: [
+                "SlipwayRegistry",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SlipwayCLITests",
-            dependencies: ["SlipwayTestSupport", "SlipwayTensor"],
+            dependencies: ["SlipwayTestSupport", "SlipwayTensor", "SlipwayRegistry"],
             swiftSettings: strictSettings
         ),
     ]

@@ -1,4 +1,5 @@
 public import SlipwayEngine
+public import SlipwayRegistry
 
 /// An error answering an inference or management request. Each code maps to one HTTP status and one
 /// CLI exit code, in exactly one place per transport.
@@ -14,6 +15,8 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         case unavailable = "unavailable"
         /// The request body is larger than allowed (HTTP 413).
         case payloadTooLarge = "payload_too_large"
+        /// A stored artifact no longer matches its recorded hash or size: tampered or truncated (HTTP 500).
+        case integrity = "integrity"
         /// A bug: something that should not happen (HTTP 500).
         case `internal` = "internal"
     }
@@ -40,10 +43,22 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Translates a registry error, in this one place: unknown names are not found, malformed or colliding
+    /// requests are bad requests, corrupt artifacts are integrity failures, storage failures are internal.
+    public init(_ error: RegistryError) {
+        switch error.code {
+        case .notFound: self.init(.notFound, error.message)
+        case .conflict, .invalidArgument: self.init(.badRequest, error.message)
+        case .integrity: self.init(.integrity, error.message)
+        case .storage: self.init(.internal, error.message)
+        }
+    }
+
     /// Wraps any error thrown while serving a request.
     public static func wrap(_ error: any Error) -> InferenceError {
         if let e = error as? InferenceError { return e }
         if let e = error as? EngineError { return InferenceError(e) }
+        if let e = error as? RegistryError { return InferenceError(e) }
         return InferenceError(.internal, "\(error)")
     }
 }

@@ -12,6 +12,7 @@ import SlipwayRuntime
 /// | 3 | bad request or input (names, types, shapes, JSON) |
 /// | 4 | not found (file, model, version) |
 /// | 5 | unavailable |
+/// | 6 | integrity failure (a stored artifact is tampered or truncated) |
 /// | 64 | bad command-line usage (swift-argument-parser) |
 enum CLIExit {
     static func code(for error: InferenceError) -> Int32 {
@@ -21,6 +22,7 @@ enum CLIExit {
         case .badRequest, .payloadTooLarge: 3
         case .notFound: 4
         case .unavailable: 5
+        case .integrity: 6
         }
     }
 

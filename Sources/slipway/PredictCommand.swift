@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlipwayRegistry
 import SlipwayRuntime
 
 struct PredictCommand: ParsableCommand {
@@ -7,7 +8,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Run a model on a KServe V2 inference request and print the V2 response.")
 
-    @Argument(help: "The .onnx model file.")
+    @Argument(help: "A .onnx model file, or a registered model: NAME, NAME:VERSION or NAME@ALIAS.")
     var model: String
 
     @Option(name: .shortAndLong, help: "The V2 inference request body (JSON file, or - for stdin).")
@@ -16,12 +17,20 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the response here instead of stdout.")
     var output: String?
 
+    @OptionGroup var data: DataDirOptions
+
     func run() throws {
         try CLIExit.reporting {
-            guard FileManager.default.fileExists(atPath: model) else {
-                throw InferenceError(.notFound, "model file '\(model)' does not exist")
+            let loaded: LoadedModel
+            if model.hasSuffix(".onnx") || model.contains("/") {
+                guard FileManager.default.fileExists(atPath: model) else {
+                    throw InferenceError(.notFound, "model file '\(model)' does not exist")
+                }
+                loaded = try LoadedModel.load(contentsOf: URL(fileURLWithPath: model))
+            } else {
+                _ = try ModelSelector(parsing: model)
+                loaded = try data.open().load(model)
             }
-            let loaded = try LoadedModel.load(contentsOf: URL(fileURLWithPath: model))
             let request = try InferenceRequest.decode(json: try readInput(input))
             var body = try loaded.infer(request).encodeJSON()
             if output == nil { body.append(UInt8(ascii: "\n")) }
