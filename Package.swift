@@ -10,8 +10,17 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The engine's kernels use AVX2 and FMA on x86-64 (`SLIPWAY_FMA`: fused multiply-add in the GEMM micro-kernel).
+/// `SLIPWAY_PORTABLE=1 swift build` builds for any x86-64 CPU instead (about 3x slower matrix products).
+let portable = Context.environment["SLIPWAY_PORTABLE"] == "1"
+#if arch(x86_64)
+    let cpuSettings: [SwiftSetting] = portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("SLIPWAY_FMA")]
+#else
+    let cpuSettings: [SwiftSetting] = []
+#endif
+
 /// Kernels are compiled with optimisation even in debug builds, so the test suite runs real models quickly.
-let kernelSettings: [SwiftSetting] = strictSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let kernelSettings: [SwiftSetting] = strictSettings + cpuSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "slipway",

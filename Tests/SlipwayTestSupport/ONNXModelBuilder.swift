@@ -83,7 +83,9 @@ public struct ONNXModelBuilder {
         proto.rawData = Data()
         proto.clearRawData()
         proto.dataLocation = .external
-        proto.externalData = [("location", location ?? file), ("offset", "\(offset)"), ("length", "\(tensor.count * (tensor.dataType.byteWidth ?? 1))")].map {
+        proto.externalData = [
+            ("location", location ?? file), ("offset", "\(offset)"), ("length", "\(tensor.count * (tensor.dataType.byteWidth ?? 1))"),
+        ].map {
             var entry = Onnx_StringStringEntryProto()
             entry.key = $0.0
             entry.value = $0.1

@@ -68,7 +68,8 @@ private struct NotFoldable: Operator {
     }
 
     @Test func overwritingAGraphInputIsRejected() throws {
-        let graph = CFGraph.graph("g", inputs: [Self.x], outputs: ["x"], nodes: [try CFGraph.constant("c", "x", Tensor(vector: [Float](arrayLiteral: 1, 2)))])
+        let graph = CFGraph.graph(
+            "g", inputs: [Self.x], outputs: ["x"], nodes: [try CFGraph.constant("c", "x", Tensor(vector: [Float](arrayLiteral: 1, 2)))])
         cfExpectError("writes 'x', which is already a graph input", code: .invalidModel) { _ = try Plan.compile(graph) }
     }
 
@@ -177,7 +178,8 @@ private struct NotFoldable: Operator {
     @Test func aSubgraphReadingAnUndefinedOuterValueIsRejected() throws {
         let branch = CFGraph.graph("then", inputs: [], outputs: ["t"], nodes: [try CFGraph.identity("read", "nowhere", "t")])
         let node = try CFGraph.node(
-            "if", "If", ["cond"], ["y"], attributes: ["then_branch": .graph(branch), "else_branch": .graph(branch)]) { try If($0) }
+            "if", "If", ["cond"], ["y"], attributes: ["then_branch": .graph(branch), "else_branch": .graph(branch)]
+        ) { try If($0) }
         let graph = CFGraph.graph("main", inputs: [CFGraph.tensor("cond", .bool, [])], outputs: ["y"], nodes: [node])
         cfExpectError("reads 'nowhere'", code: .invalidModel) { _ = try Plan.compile(graph) }
     }
@@ -192,7 +194,8 @@ private struct NotFoldable: Operator {
         let thenBranch = CFGraph.graph("then", inputs: [], outputs: ["t"], nodes: failing)
         let elseBranch = CFGraph.graph("else", inputs: [], outputs: ["e"], nodes: [try CFGraph.constant("c", "e", Tensor(scalar: Float(1)))])
         let node = try CFGraph.node(
-            "if", "If", ["cond"], ["y"], attributes: ["then_branch": .graph(thenBranch), "else_branch": .graph(elseBranch)]) { try If($0) }
+            "if", "If", ["cond"], ["y"], attributes: ["then_branch": .graph(thenBranch), "else_branch": .graph(elseBranch)]
+        ) { try If($0) }
         return (CFGraph.graph("main", inputs: [CFGraph.tensor("cond", .bool, [])], outputs: ["y"], nodes: [node]), failing)
     }
 

@@ -1,6 +1,7 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import Testing
+
+@testable import SlipwayEngine
 
 /// A small deterministic generator so failures reproduce.
 struct ElementwiseTestRandom: RandomNumberGenerator {

@@ -1,5 +1,6 @@
-@testable import SlipwayEngine
 import Testing
+
+@testable import SlipwayEngine
 
 /// A small deterministic generator so failures reproduce.
 struct NNTestRandom {
@@ -54,7 +55,8 @@ struct NNTestRandom {
         let a = random.floats(m * k), b = random.floats(k * n)
         var expected = random.floats(offset + m * ldc)
         var actual = expected
-        try GEMMReference.multiplyAdd(a: a, .rowMajor(columns: k), b: b, .rowMajor(columns: n), m: m, n: n, k: k, into: &expected, offset: offset, ldc: ldc)
+        try GEMMReference.multiplyAdd(
+            a: a, .rowMajor(columns: k), b: b, .rowMajor(columns: n), m: m, n: n, k: k, into: &expected, offset: offset, ldc: ldc)
         let pb = try SGEMM.packB(b, .rowMajor(columns: n), depth: k, columns: n, scale: 1)
         try SGEMM.multiplyAdd(a: a, .rowMajor(columns: k), m: m, packedB: pb, into: &actual, offset: offset, ldc: ldc)
         #expect(maxRelativeError(actual, expected) < 1e-4)
@@ -76,7 +78,8 @@ struct NNTestRandom {
     @Test func outOfBoundsOperandsThrow() {
         var c = [Float](repeating: 0, count: 4)
         #expect(throws: EngineError.self) {
-            try SGEMM.multiplyAdd(a: [1, 2], .rowMajor(columns: 2), b: [1, 2, 3], .rowMajor(columns: 2), m: 2, n: 2, k: 2, into: &c, offset: 0, ldc: 2)
+            try SGEMM.multiplyAdd(
+                a: [1, 2], .rowMajor(columns: 2), b: [1, 2, 3], .rowMajor(columns: 2), m: 2, n: 2, k: 2, into: &c, offset: 0, ldc: 2)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import SlipwayEngine
 import Testing
+
+@testable import SlipwayEngine
 
 @Suite struct NNKernelTests {
     /// The definition of softmax along the middle axis of `[outer, n, inner]`, in Double.

@@ -40,7 +40,8 @@ import Testing
 
     @Test func integerReluAndShrink() throws {
         #expect(try Elementwise.run(Relu.init, "Relu", opset: 14, [Elementwise.t([-3, 4] as [Int32])]).elements(as: Int32.self) == [0, 4])
-        let s = try Elementwise.run(Shrink.init, "Shrink", attributes: ["lambd": .float(1.5), "bias": .float(1)], [Elementwise.t([-3, 1, 4] as [Int8])])
+        let s = try Elementwise.run(
+            Shrink.init, "Shrink", attributes: ["lambd": .float(1.5), "bias": .float(1)], [Elementwise.t([-3, 1, 4] as [Int8])])
         #expect(s.elements(as: Int8.self) == [-2, 0, 3])
     }
 
@@ -59,7 +60,8 @@ import Testing
         #expect(Array(Elementwise.floats(try Elementwise.run(Clip.init, "Clip", opset: 13, [x, lo, hi])).prefix(3)) == [0, 0.5, 2])
         #expect(Array(Elementwise.floats(try Elementwise.run(Clip.init, "Clip", opset: 13, [x, nil, hi])).prefix(3)) == [-2, 0.5, 2])
         #expect(Array(Elementwise.floats(try Elementwise.run(Clip.init, "Clip", opset: 13, [x, hi, lo])).prefix(3)) == [0, 0, 0])
-        let ints = try Elementwise.run(Clip.init, "Clip", opset: 13, [Elementwise.t([-100, 5, 100] as [Int8]), nil, Elementwise.t([10] as [Int8], [])])
+        let ints = try Elementwise.run(
+            Clip.init, "Clip", opset: 13, [Elementwise.t([-100, 5, 100] as [Int8]), nil, Elementwise.t([10] as [Int8], [])])
         #expect(ints.elements(as: Int8.self) == [-100, 5, 10])
         #expect(throws: EngineError.self) { try Elementwise.run(Clip.init, "Clip", opset: 13, [x, Elementwise.t([0, 1] as [Float])]) }
         #expect(throws: EngineError.self) {

@@ -1,7 +1,8 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import SlipwayTestSupport
 import Testing
+
+@testable import SlipwayEngine
 
 /// ArgMax and ArgMin: axis, keepdims, select_last_index, dtypes, errors.
 @Suite struct ArgMaxTests {

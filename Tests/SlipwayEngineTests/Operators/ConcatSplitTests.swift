@@ -16,9 +16,10 @@ import Testing
     }
 
     @Test func concatRejectsMismatchedShapes() {
-        #expect(throwsEngineError(.invalidModel) {
-            _ = try layoutRun("Concat", attributes: ["axis": .int(0)], [iota([2, 3]), iota([2, 2])], make: Concat.init)
-        })
+        #expect(
+            throwsEngineError(.invalidModel) {
+                _ = try layoutRun("Concat", attributes: ["axis": .int(0)], [iota([2, 3]), iota([2, 2])], make: Concat.init)
+            })
     }
 
     @Test func splitEqualAndVariable() throws {
@@ -37,8 +38,9 @@ import Testing
     }
 
     @Test func splitRejectsBadSizes() {
-        #expect(throwsEngineError(.invalidInput) {
-            _ = try layoutRun("Split", opset: 13, [iota([5]), ints([2, 2])], outputs: 2, make: Split.init)
-        })
+        #expect(
+            throwsEngineError(.invalidInput) {
+                _ = try layoutRun("Split", opset: 13, [iota([5]), ints([2, 2])], outputs: 2, make: Split.init)
+            })
     }
 }

@@ -40,11 +40,15 @@ import Testing
         var random = NNTestRandom(seed: UInt64(stride * 100 + pad * 10 + dilation + group * 1000))
         let (n, c, h, wd, m, kh, kw) = (2, 4, 9, 8, 8, 3, 3)
         let x = random.floats(n * c * h * wd), w = random.floats(m * (c / group) * kh * kw), bias = random.floats(m)
-        let (expected, shape) = naiveConv(x, w, bias: bias, n: n, c: c, h: h, wd: wd, m: m, kh: kh, kw: kw, stride: stride, pad: pad, dilation: dilation, group: group)
+        let (expected, shape) = naiveConv(
+            x, w, bias: bias, n: n, c: c, h: h, wd: wd, m: m, kh: kh, kw: kw, stride: stride, pad: pad, dilation: dilation, group: group)
         for constant in [false, true] {
             let y = try NNTest.run(
                 "Conv", opset: 22,
-                attributes: ["strides": .ints([stride, stride]), "pads": .ints([pad, pad, pad, pad]), "dilations": .ints([dilation, dilation]), "group": .int(group)],
+                attributes: [
+                    "strides": .ints([stride, stride]), "pads": .ints([pad, pad, pad, pad]), "dilations": .ints([dilation, dilation]),
+                    "group": .int(group),
+                ],
                 inputs: [NNTest.tensor([n, c, h, wd], x), NNTest.tensor([m, c / group, kh, kw], w), NNTest.tensor([m], bias)],
                 constantInputs: constant ? [1] : [])
             #expect(NNTest.shape(y[0]) == shape)
@@ -57,7 +61,9 @@ import Testing
         let x = random.floats(2 * 3 * 5), w = random.floats(4 * 3)
         let y = try NNTest.run("Conv", inputs: [NNTest.tensor([2, 3, 5], x), NNTest.tensor([4, 3, 1], w)])
         var expected = [Float](repeating: 0, count: 2 * 4 * 5)
-        for b in 0..<2 { for o in 0..<4 { for t in 0..<5 { for c in 0..<3 { expected[(b * 4 + o) * 5 + t] += x[(b * 3 + c) * 5 + t] * w[o * 3 + c] } } } }
+        for b in 0..<2 {
+            for o in 0..<4 { for t in 0..<5 { for c in 0..<3 { expected[(b * 4 + o) * 5 + t] += x[(b * 3 + c) * 5 + t] * w[o * 3 + c] } } }
+        }
         #expect(NNTest.close(NNTest.floats(y[0]), expected))
     }
 
@@ -113,16 +119,19 @@ import Testing
     let image = NNTest.tensor([1, 1, 4, 4], (1...16).map(Float.init))
 
     @Test func maxPoolWithIndices() throws {
-        let y = try NNTest.run("MaxPool", opset: 22, attributes: ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])], inputs: [image], outputs: 2)
+        let y = try NNTest.run(
+            "MaxPool", opset: 22, attributes: ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])], inputs: [image], outputs: 2)
         #expect(NNTest.floats(y[0]) == [6, 8, 14, 16])
         #expect(y[1].tensor?.elements(as: Int64.self) == [5, 7, 13, 15])
         let columns = try NNTest.run(
-            "MaxPool", opset: 22, attributes: ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2]), "storage_order": .int(1)], inputs: [image], outputs: 2)
+            "MaxPool", opset: 22, attributes: ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2]), "storage_order": .int(1)], inputs: [image],
+            outputs: 2)
         #expect(columns[1].tensor?.elements(as: Int64.self) == [5, 13, 7, 15])
     }
 
     @Test func maxPoolPadsCeilAndIntegers() throws {
-        let y = try NNTest.run("MaxPool", opset: 22, attributes: ["kernel_shape": .ints([3, 3]), "strides": .ints([2, 2]), "ceil_mode": .int(1)], inputs: [image])
+        let y = try NNTest.run(
+            "MaxPool", opset: 22, attributes: ["kernel_shape": .ints([3, 3]), "strides": .ints([2, 2]), "ceil_mode": .int(1)], inputs: [image])
         #expect(NNTest.shape(y[0]) == [1, 1, 2, 2])
         #expect(NNTest.floats(y[0]) == [11, 12, 15, 16])
         let bytes = Value.tensor(Tensor(uncheckedShape: [1, 1, 2, 2], storage: .uint8([1, 9, 3, 4])))
@@ -134,9 +143,11 @@ import Testing
         let attributes: [String: AttributeValue] = ["kernel_shape": .ints([3, 3]), "pads": .ints([1, 1, 1, 1])]
         let excluded = try NNTest.run("AveragePool", opset: 22, attributes: attributes, inputs: [image])
         #expect(NNTest.floats(excluded[0])[0] == Float(1 + 2 + 5 + 6) / 4)
-        let included = try NNTest.run("AveragePool", opset: 22, attributes: attributes.merging(["count_include_pad": .int(1)]) { $1 }, inputs: [image])
+        let included = try NNTest.run(
+            "AveragePool", opset: 22, attributes: attributes.merging(["count_include_pad": .int(1)]) { $1 }, inputs: [image])
         #expect(NNTest.floats(included[0])[0] == Float(1 + 2 + 5 + 6) / 9)
-        let same = try NNTest.run("AveragePool", opset: 22, attributes: ["kernel_shape": .ints([2, 2]), "auto_pad": .string("SAME_UPPER")], inputs: [image])
+        let same = try NNTest.run(
+            "AveragePool", opset: 22, attributes: ["kernel_shape": .ints([2, 2]), "auto_pad": .string("SAME_UPPER")], inputs: [image])
         #expect(NNTest.shape(same[0]) == [1, 1, 4, 4])
         #expect(NNTest.floats(same[0]).last == 16)
     }

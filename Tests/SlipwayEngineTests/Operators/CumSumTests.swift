@@ -1,7 +1,8 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import SlipwayTestSupport
 import Testing
+
+@testable import SlipwayEngine
 
 /// CumSum: exclusive, reverse, axis input, dtypes.
 @Suite struct CumSumTests {
@@ -30,7 +31,9 @@ import Testing
     @Test func errors() throws {
         #expect(throws: EngineError.self) { _ = try reductionRun("CumSum", opset: 14, inputs: [Self.x, Tensor(scalar: Int64(2))]) }
         #expect(throws: EngineError.self) { _ = try reductionRun("CumSum", opset: 14, inputs: [Self.x, Tensor(vector: [Int64(0), 1])]) }
-        #expect(throws: EngineError.self) { _ = try reductionRun("CumSum", opset: 14, inputs: [Tensor(vector: [Int8(1)]), Tensor(scalar: Int64(0))]) }
+        #expect(throws: EngineError.self) {
+            _ = try reductionRun("CumSum", opset: 14, inputs: [Tensor(vector: [Int8(1)]), Tensor(scalar: Int64(0))])
+        }
         #expect(throws: EngineError.self) { _ = try reductionRun("CumSum", opset: 10, inputs: [Self.x, Tensor(scalar: Int64(0))]) }
     }
 }

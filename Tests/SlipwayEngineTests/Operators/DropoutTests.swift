@@ -11,7 +11,8 @@ import Testing
 
     @Test func trainingDropsAndScales() throws {
         let x = floats(Array(repeating: 1, count: 1000))
-        let out = try layoutRun("Dropout", opset: 22, attributes: ["seed": .int(3)],
+        let out = try layoutRun(
+            "Dropout", opset: 22, attributes: ["seed": .int(3)],
             [x, floats([0.25], shape: []), Tensor(scalar: true)], outputs: 2, make: Dropout.init)
         let kept = out[1].elements(as: Bool.self) ?? []
         #expect(kept.filter { $0 }.count > 650 && kept.filter { $0 }.count < 850)

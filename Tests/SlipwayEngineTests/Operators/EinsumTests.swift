@@ -1,7 +1,8 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import SlipwayTestSupport
 import Testing
+
+@testable import SlipwayEngine
 
 /// Einsum: parsing, implicit/explicit outputs, ellipsis, diagonals, multi-operand contractions, checked
 /// against a brute-force sum over every label.

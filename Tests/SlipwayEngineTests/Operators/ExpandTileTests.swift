@@ -8,7 +8,8 @@ import Testing
         let out = try layoutRun("Expand", opset: 13, [iota([3, 1]), ints([2, 1, 4])], make: Expand.init)
         #expect(out[0].shape == [2, 3, 4])
         #expect(out[0].floatValues.prefix(8) == [0, 0, 0, 0, 1, 1, 1, 1])
-        let facts = try layoutPrepare("Expand", opset: 13,
+        let facts = try layoutPrepare(
+            "Expand", opset: 13,
             [ValueFact(.float32, shape: [.symbol("N"), .fixed(1)]), ValueFact(constant: .tensor(ints([1, 5])))], make: Expand.init)
         #expect(facts[0].shape == [.symbol("N"), .fixed(5)])
         #expect(throwsEngineError(.invalidInput) { _ = try layoutRun("Expand", opset: 13, [iota([3]), ints([4])], make: Expand.init) })

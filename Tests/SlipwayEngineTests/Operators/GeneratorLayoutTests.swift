@@ -10,7 +10,8 @@ import Testing
         let symbolic = try layoutPrepare("Shape", [ValueFact(.float32, shape: [.symbol("N"), .fixed(3)])], make: ShapeOperator.init)
         #expect(symbolic[0].constant == nil)
         #expect(symbolic[0].shape == [.fixed(2)])
-        let tail = try layoutPrepare("Shape", attributes: ["start": .int(1)], [ValueFact(.float32, shape: [.symbol("N"), .fixed(3)])],
+        let tail = try layoutPrepare(
+            "Shape", attributes: ["start": .int(1)], [ValueFact(.float32, shape: [.symbol("N"), .fixed(3)])],
             make: ShapeOperator.init)
         #expect(tail[0].constantTensor?.intValues == [3])
         let out = try layoutRun("Shape", attributes: ["start": .int(-2), "end": .int(10)], [iota([2, 3, 4])], make: ShapeOperator.init)
@@ -26,13 +27,15 @@ import Testing
         #expect(i[0].intValues == [10, 7])
         let f = try layoutRun("Range", [floats([1], shape: []), floats([2], shape: []), floats([0.25], shape: [])], make: RangeOperator.init)
         #expect(f[0].floatValues == [1, 1.25, 1.5, 1.75])
-        #expect(throwsEngineError(.invalidInput) {
-            _ = try layoutRun("Range", [ints([0], shape: []), ints([4], shape: []), ints([0], shape: [])], make: RangeOperator.init)
-        })
+        #expect(
+            throwsEngineError(.invalidInput) {
+                _ = try layoutRun("Range", [ints([0], shape: []), ints([4], shape: []), ints([0], shape: [])], make: RangeOperator.init)
+            })
     }
 
     @Test func constantOfShape() throws {
-        let out = try layoutRun("ConstantOfShape", attributes: ["value": .tensor(Tensor(vector: [Int32(7)]))], [ints([2, 2])],
+        let out = try layoutRun(
+            "ConstantOfShape", attributes: ["value": .tensor(Tensor(vector: [Int32(7)]))], [ints([2, 2])],
             make: ConstantOfShape.init)
         #expect(out[0].dataType == .int32)
         #expect(out[0].intValues == [7, 7, 7, 7])
@@ -45,12 +48,14 @@ import Testing
         let out = try layoutRun("OneHot", opset: 11, [ints([0, -1, 5]), floats([3], shape: []), floats([0, 1])], make: OneHot.init)
         #expect(out[0].shape == [3, 3])
         #expect(out[0].floatValues == [1, 0, 0, 0, 0, 1, 0, 0, 0])
-        let axis0 = try layoutRun("OneHot", opset: 11, attributes: ["axis": .int(0)], [ints([1, 0]), floats([2], shape: []), floats([0, 1])],
+        let axis0 = try layoutRun(
+            "OneHot", opset: 11, attributes: ["axis": .int(0)], [ints([1, 0]), floats([2], shape: []), floats([0, 1])],
             make: OneHot.init)
         #expect(axis0[0].floatValues == [0, 1, 1, 0])
-        #expect(throwsEngineError(.invalidInput) {
-            _ = try layoutRun("OneHot", opset: 11, [ints([0]), floats([3], shape: []), floats([0, 1, 2])], make: OneHot.init)
-        })
+        #expect(
+            throwsEngineError(.invalidInput) {
+                _ = try layoutRun("OneHot", opset: 11, [ints([0]), floats([3], shape: []), floats([0, 1, 2])], make: OneHot.init)
+            })
     }
 
     @Test func trilu() throws {

@@ -119,7 +119,9 @@ import Testing
 
     @Test func missingBranchIsRejected() throws {
         cfExpectError("else_branch", code: .invalidModel) {
-            _ = try If(OperatorHarness.configuration("If", attributes: ["then_branch": .graph(CFGraph.graph("t", inputs: [], outputs: [], nodes: []))], inputs: 1))
+            _ = try If(
+                OperatorHarness.configuration(
+                    "If", attributes: ["then_branch": .graph(CFGraph.graph("t", inputs: [], outputs: [], nodes: []))], inputs: 1))
         }
     }
 }

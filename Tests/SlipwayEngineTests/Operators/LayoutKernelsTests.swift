@@ -1,6 +1,7 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import Testing
+
+@testable import SlipwayEngine
 
 /// The fast layout kernels against their plain reference twins on random views.
 @Suite struct LayoutKernelsTests {
@@ -100,9 +101,10 @@ import Testing
                 if Int.random(in: 0..<5, using: &generator) == 0 {
                     taps.appendOutside()
                 } else {
-                    taps.append((0..<Int.random(in: 1...4, using: &generator)).map { _ in
-                        (Int.random(in: 0..<inputSize, using: &generator), Double.random(in: -1...1, using: &generator))
-                    })
+                    taps.append(
+                        (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                            (Int.random(in: 0..<inputSize, using: &generator), Double.random(in: -1...1, using: &generator))
+                        })
                 }
             }
             let expected = LayoutInterpolation.passReference(source, outer: outer, inputSize: inputSize, inner: inner, taps: taps, extrapolation: 7)

@@ -23,7 +23,8 @@ func layoutPrepare(
     var op = try make(config)
     let context = PrepareContext(
         nodeLabel: "test node", outputCount: outputs, outputsUsed: Array(repeating: true, count: outputs),
-        explicitInputCount: facts.count, capturedNames: [], compileSubgraph: { graph, inputFacts, captured in
+        explicitInputCount: facts.count, capturedNames: [],
+        compileSubgraph: { graph, inputFacts, captured in
             try Plan.compile(graph, inputFacts: inputFacts, captured: captured)
         })
     return try op.prepare(facts, context: context)

@@ -1,5 +1,6 @@
-@testable import SlipwayEngine
 import Testing
+
+@testable import SlipwayEngine
 
 /// The unchecked tree walk against its bounds-checked reference twin on random forests and inputs.
 @Suite struct MLTreeTraversalKernelTests {

@@ -19,7 +19,8 @@ import Testing
     }
 
     @Test func twoDimensional() throws {
-        let y = try NNTest.run("MatMul", opset: 13, inputs: [NNTest.tensor([2, 3], [1, 2, 3, 4, 5, 6]), NNTest.tensor([3, 2], [7, 8, 9, 10, 11, 12])])
+        let y = try NNTest.run(
+            "MatMul", opset: 13, inputs: [NNTest.tensor([2, 3], [1, 2, 3, 4, 5, 6]), NNTest.tensor([3, 2], [7, 8, 9, 10, 11, 12])])
         #expect(NNTest.floats(y[0]) == [58, 64, 139, 154])
         #expect(NNTest.shape(y[0]) == [2, 2])
     }
@@ -56,13 +57,24 @@ import Testing
 
     @Test func typesOtherThanFloat() throws {
         let ints = try NNTest.run(
-            "MatMul", inputs: [.tensor(Tensor(vector: [Int32.max, 2]).reshapedOrSelf([1, 2])), .tensor(Tensor(vector: [Int32(2), 3]).reshapedOrSelf([2, 1]))])
+            "MatMul",
+            inputs: [
+                .tensor(Tensor(vector: [Int32.max, 2]).reshapedOrSelf([1, 2])), .tensor(Tensor(vector: [Int32(2), 3]).reshapedOrSelf([2, 1])),
+            ])
         #expect(ints[0].tensor?.elements(as: Int32.self) == [Int32.max &* 2 &+ 6])
         let doubles = try NNTest.run(
-            "MatMul", inputs: [.tensor(Tensor(uncheckedShape: [1, 2], storage: .float64([1, 2]))), .tensor(Tensor(uncheckedShape: [2, 1], storage: .float64([3, 4])))])
+            "MatMul",
+            inputs: [
+                .tensor(Tensor(uncheckedShape: [1, 2], storage: .float64([1, 2]))),
+                .tensor(Tensor(uncheckedShape: [2, 1], storage: .float64([3, 4]))),
+            ])
         #expect(doubles[0].tensor?.elements(as: Double.self) == [11])
         let halves = try NNTest.run(
-            "MatMul", inputs: [.tensor(Tensor(uncheckedShape: [1, 2], storage: .float16([1, 2]))), .tensor(Tensor(uncheckedShape: [2, 1], storage: .float16([3, 4])))])
+            "MatMul",
+            inputs: [
+                .tensor(Tensor(uncheckedShape: [1, 2], storage: .float16([1, 2]))),
+                .tensor(Tensor(uncheckedShape: [2, 1], storage: .float16([3, 4]))),
+            ])
         #expect(halves[0].tensor?.elements(as: Float16.self) == [11])
     }
 
@@ -115,7 +127,8 @@ extension Tensor {
             try NNTest.run("Gemm", opset: 13, inputs: [NNTest.tensor([1, 3], [1, 2, 3]), NNTest.tensor([2, 2], [1, 2, 3, 4])])
         }
         #expect(throws: EngineError.self) {
-            try NNTest.run("Gemm", opset: 13, inputs: [NNTest.tensor([1, 2], [1, 2]), NNTest.tensor([2, 2], [1, 2, 3, 4]), NNTest.tensor([3], [1, 2, 3])])
+            try NNTest.run(
+                "Gemm", opset: 13, inputs: [NNTest.tensor([1, 2], [1, 2]), NNTest.tensor([2, 2], [1, 2, 3, 4]), NNTest.tensor([3], [1, 2, 3])])
         }
     }
 }

@@ -32,20 +32,24 @@ import Testing
             inputs: [NNTest.tensor([1, 2, 1], [1, 3]), NNTest.tensor([2], [1, 2]), NNTest.tensor([2], [0, 1])])
         #expect(NNTest.close(NNTest.floats(g[0]), [-1, 3]))
         #expect(throws: EngineError.self) {
-            try NNTest.run("GroupNormalization", opset: 21, attributes: ["num_groups": .int(3)], inputs: [x, NNTest.tensor([2], [1, 1]), NNTest.tensor([2], [0, 0])])
+            try NNTest.run(
+                "GroupNormalization", opset: 21, attributes: ["num_groups": .int(3)],
+                inputs: [x, NNTest.tensor([2], [1, 1]), NNTest.tensor([2], [0, 0])])
         }
     }
 
     @Test func layerNormalizationOutputs() throws {
         let x = NNTest.tensor([2, 3], [1, 2, 3, 2, 4, 6])
         let y = try NNTest.run(
-            "LayerNormalization", attributes: ["epsilon": .float(0)], inputs: [x, NNTest.tensor([3], [1, 1, 2]), NNTest.tensor([3], [0, 0, 1])], outputs: 3)
+            "LayerNormalization", attributes: ["epsilon": .float(0)], inputs: [x, NNTest.tensor([3], [1, 1, 2]), NNTest.tensor([3], [0, 0, 1])],
+            outputs: 3)
         let s = Float(2.0 / 3.0).squareRoot()
         #expect(NNTest.close(NNTest.floats(y[0]), [-1 / s, 0, 2 / s + 1, -1 / s, 0, 2 / s + 1]))
         #expect(NNTest.floats(y[1]) == [2, 4])
         #expect(NNTest.shape(y[1]) == [2, 1])
         #expect(NNTest.close(NNTest.floats(y[2]), [1 / s, 1 / (2 * s)]))
-        let wholeTensor = try NNTest.run("LayerNormalization", attributes: ["axis": .int(0)], inputs: [x, NNTest.tensor([2, 3], Array(repeating: 1, count: 6))])
+        let wholeTensor = try NNTest.run(
+            "LayerNormalization", attributes: ["axis": .int(0)], inputs: [x, NNTest.tensor([2, 3], Array(repeating: 1, count: 6))])
         #expect(abs(NNTest.floats(wholeTensor[0]).reduce(0, +)) < 1e-4)
         #expect(throws: EngineError.self) {
             try NNTest.run("LayerNormalization", attributes: ["axis": .int(2)], inputs: [x, NNTest.tensor([3], [1, 1, 1])])
@@ -88,6 +92,8 @@ import Testing
         #expect(NNTest.close(NNTest.floats(y[0]), [-0.6931472, -0.6931472]))
         let h = try NNTest.run("Hardmax", opset: 13, attributes: ["axis": .int(0)], inputs: [NNTest.tensor([2, 2], [1, 3, 2, 3])])
         #expect(NNTest.floats(h[0]) == [0, 1, 1, 0])
-        #expect(throws: EngineError.self) { try NNTest.run("Softmax", opset: 13, attributes: ["axis": .int(3)], inputs: [NNTest.tensor([2], [0, 0])]) }
+        #expect(throws: EngineError.self) {
+            try NNTest.run("Softmax", opset: 13, attributes: ["axis": .int(3)], inputs: [NNTest.tensor([2], [0, 0])])
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import SlipwayEngine
 import SlipwayTensor
 import SlipwayTestSupport
 import Testing
+
+@testable import SlipwayEngine
 
 /// The `Reduce*` operators: axes as attribute and input, keepdims, noop_with_empty_axes, empty sets,
 /// dtypes, shape inference and errors.

@@ -1,6 +1,7 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import Testing
+
+@testable import SlipwayEngine
 
 /// The fast reduction kernels against their plain reference twins, on random shapes and axes.
 @Suite struct ReductionKernelTests {

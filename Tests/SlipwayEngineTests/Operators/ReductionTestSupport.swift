@@ -1,6 +1,7 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import SlipwayTestSupport
+
+@testable import SlipwayEngine
 
 /// A small deterministic generator (SplitMix64) for the reduction family's randomised tests.
 struct ReductionTestRandom {

@@ -74,7 +74,8 @@ import Testing
 
     @Test func opset8ReverseStartsAtEachEntrysLength() throws {
         let plan = try Plan.compile(
-            try Self.sumModel(opset: 8, attributes: ["directions": .ints([1])], xShape: [.fixed(1), .fixed(3), .fixed(1)], stateShape: [.fixed(1), .fixed(1)]))
+            try Self.sumModel(
+                opset: 8, attributes: ["directions": .ints([1])], xShape: [.fixed(1), .fixed(3), .fixed(1)], stateShape: [.fixed(1), .fixed(1)]))
         let result = try plan.run([
             "lens": .tensor(Tensor(vector: [Int64](arrayLiteral: 2))), "initial": try Self.matrix([1, 1], [0]),
             "x": try Self.matrix([1, 3, 1], [1, 10, 100]),

@@ -179,7 +179,8 @@ import Testing
             return
         }
         #expect(CFGraph.floats(inner) == [1])
-        let empty = try OperatorHarness.run(try OptionalConstruct(Self.config("Optional", ["type": .type(.sequence(.tensor(.int32)))], inputs: 0)), inputs: [])
+        let empty = try OperatorHarness.run(
+            try OptionalConstruct(Self.config("Optional", ["type": .type(.sequence(.tensor(.int32)))], inputs: 0)), inputs: [])
         guard case .optional(nil, .sequence(.tensor(.int32))) = empty[0] else {
             Issue.record("expected an empty optional of seq(int32), got \(empty[0])")
             return

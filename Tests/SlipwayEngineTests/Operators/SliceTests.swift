@@ -4,14 +4,16 @@ import Testing
 
 @Suite struct SliceTests {
     @Test func basicSliceWithSteps() throws {
-        let out = try layoutRun("Slice", opset: 13, [iota([3, 4]), ints([0, 1]), ints([3, 4]), ints([0, 1]), ints([2, 2])],
+        let out = try layoutRun(
+            "Slice", opset: 13, [iota([3, 4]), ints([0, 1]), ints([3, 4]), ints([0, 1]), ints([2, 2])],
             make: SliceOperator.init)
         #expect(out[0].shape == [2, 2])
         #expect(out[0].floatValues == [1, 3, 9, 11])
     }
 
     @Test func negativeStepsAndClamping() throws {
-        let reversed = try layoutRun("Slice", opset: 13, [iota([5]), ints([-1]), ints([Int(Int64.min)]), ints([0]), ints([-1])],
+        let reversed = try layoutRun(
+            "Slice", opset: 13, [iota([5]), ints([-1]), ints([Int(Int64.min)]), ints([0]), ints([-1])],
             make: SliceOperator.init)
         #expect(reversed[0].floatValues == [4, 3, 2, 1, 0])
         let clamped = try layoutRun("Slice", opset: 13, [iota([5]), ints([2]), ints([Int(Int64.max)])], make: SliceOperator.init)
@@ -21,7 +23,8 @@ import Testing
     }
 
     @Test func opset1Attributes() throws {
-        let out = try layoutRun("Slice", opset: 1, attributes: ["starts": .ints([1]), "ends": .ints([-1]), "axes": .ints([1])],
+        let out = try layoutRun(
+            "Slice", opset: 1, attributes: ["starts": .ints([1]), "ends": .ints([-1]), "axes": .ints([1])],
             [iota([2, 4])], make: SliceOperator.init)
         #expect(out[0].floatValues == [1, 2, 5, 6])
     }
@@ -37,8 +40,9 @@ import Testing
     }
 
     @Test func zeroStepIsAnError() {
-        #expect(throwsEngineError(.invalidInput) {
-            _ = try layoutRun("Slice", opset: 13, [iota([5]), ints([0]), ints([3]), ints([0]), ints([0])], make: SliceOperator.init)
-        })
+        #expect(
+            throwsEngineError(.invalidInput) {
+                _ = try layoutRun("Slice", opset: 13, [iota([5]), ints([0]), ints([3]), ints([0]), ints([0])], make: SliceOperator.init)
+            })
     }
 }

@@ -10,7 +10,8 @@ import Testing
         #expect(dcr[0].shape == [1, 1, 2, 2])
         #expect(dcr[0].floatValues == [0, 1, 2, 3])
         let y = iota([1, 8, 1, 1])
-        let crd = try layoutRun("DepthToSpace", opset: 13, attributes: ["blocksize": .int(2), "mode": .string("CRD")], [y],
+        let crd = try layoutRun(
+            "DepthToSpace", opset: 13, attributes: ["blocksize": .int(2), "mode": .string("CRD")], [y],
             make: DepthToSpace.init)
         #expect(crd[0].floatValues == [0, 1, 2, 3, 4, 5, 6, 7])
         let dcr2 = try layoutRun("DepthToSpace", opset: 13, attributes: ["blocksize": .int(2)], [y], make: DepthToSpace.init)
@@ -20,15 +21,18 @@ import Testing
     @Test func spaceToDepthInvertsDepthToSpace() throws {
         for mode in ["DCR", "CRD"] {
             let x = iota([2, 8, 3, 2])
-            let deep = try layoutRun("DepthToSpace", opset: 13, attributes: ["blocksize": .int(2), "mode": .string(mode)], [x],
+            let deep = try layoutRun(
+                "DepthToSpace", opset: 13, attributes: ["blocksize": .int(2), "mode": .string(mode)], [x],
                 make: DepthToSpace.init)
-            let back = try layoutRun("SpaceToDepth", opset: 28, attributes: ["blocksize": .int(2), "mode": .string(mode)], deep,
+            let back = try layoutRun(
+                "SpaceToDepth", opset: 28, attributes: ["blocksize": .int(2), "mode": .string(mode)], deep,
                 make: SpaceToDepth.init)
             #expect(back[0].shape == x.shape)
             #expect(back[0].floatValues == x.floatValues)
         }
-        #expect(throwsEngineError(.invalidModel) {
-            _ = try layoutRun("SpaceToDepth", opset: 13, attributes: ["blocksize": .int(2)], [iota([1, 1, 3, 2])], make: SpaceToDepth.init)
-        })
+        #expect(
+            throwsEngineError(.invalidModel) {
+                _ = try layoutRun("SpaceToDepth", opset: 13, attributes: ["blocksize": .int(2)], [iota([1, 1, 3, 2])], make: SpaceToDepth.init)
+            })
     }
 }

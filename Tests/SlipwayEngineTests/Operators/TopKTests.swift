@@ -1,7 +1,8 @@
-@testable import SlipwayEngine
 import SlipwayTensor
 import SlipwayTestSupport
 import Testing
+
+@testable import SlipwayEngine
 
 /// TopK: k as attribute (opset 1) and input, largest/smallest, ties, integer types, errors.
 @Suite struct TopKTests {

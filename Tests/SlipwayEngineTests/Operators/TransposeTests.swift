@@ -19,14 +19,16 @@ import Testing
         let strings = Tensor(uncheckedShape: [2, 2], storage: .string(["a", "b", "c", "d"]))
         let out = try layoutRun("Transpose", [strings], make: Transpose.init)
         #expect(out[0].elements(as: String.self) == ["a", "c", "b", "d"])
-        let facts = try layoutPrepare("Transpose", attributes: ["perm": .ints([1, 0])], [ValueFact(.float32, shape: [.symbol("N"), .fixed(3)])],
+        let facts = try layoutPrepare(
+            "Transpose", attributes: ["perm": .ints([1, 0])], [ValueFact(.float32, shape: [.symbol("N"), .fixed(3)])],
             make: Transpose.init)
         #expect(facts[0].shape == [.fixed(3), .symbol("N")])
     }
 
     @Test func rejectsBadPermutation() {
-        #expect(throwsEngineError(.invalidModel) {
-            _ = try layoutRun("Transpose", attributes: ["perm": .ints([0, 0])], [iota([2, 2])], make: Transpose.init)
-        })
+        #expect(
+            throwsEngineError(.invalidModel) {
+                _ = try layoutRun("Transpose", attributes: ["perm": .ints([0, 0])], [iota([2, 2])], make: Transpose.init)
+            })
     }
 }

@@ -13,7 +13,8 @@ enum GEMMReference {
             for j in 0..<n {
                 var sum: T = 0
                 for p in 0..<k {
-                    sum += a[aLayout.offset + i * aLayout.rowStride + p * aLayout.columnStride]
+                    sum +=
+                        a[aLayout.offset + i * aLayout.rowStride + p * aLayout.columnStride]
                         * b[bLayout.offset + p * bLayout.rowStride + j * bLayout.columnStride]
                 }
                 c[cOffset + i * ldc + j] += sum

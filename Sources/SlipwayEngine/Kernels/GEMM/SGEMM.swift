@@ -213,7 +213,8 @@ enum SGEMM {
                                     let aRow = aPtr + i * aLayout.rowStride
                                     var s0 = SIMD8<Float>(), p = 0
                                     while p + 8 <= k {
-                                        s0 += UnsafeRawPointer(aRow + p).loadUnaligned(as: SIMD8<Float>.self)
+                                        s0 +=
+                                            UnsafeRawPointer(aRow + p).loadUnaligned(as: SIMD8<Float>.self)
                                             * UnsafeRawPointer(bColumn + p).loadUnaligned(as: SIMD8<Float>.self)
                                         p += 8
                                     }
@@ -290,9 +291,9 @@ enum SGEMM {
     @inline(__always)
     private static func multiplyAdd(_ c: Vector, _ a: Vector, _ b: Vector) -> Vector {
         #if SLIPWAY_FMA
-        return c.addingProduct(a, b)
+            return c.addingProduct(a, b)
         #else
-        return c + a * b
+            return c + a * b
         #endif
     }
 

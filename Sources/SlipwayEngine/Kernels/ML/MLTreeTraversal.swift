@@ -39,8 +39,8 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
 enum MLTreeTraversal {
     /// Writes into `leaves[0 ..< rowCount]` the leaf that rows `firstRow ..< firstRow + rowCount` of `x`
     /// (row-major, `stride` features per row) reach in the tree rooted at `root`.
-    @_specialize(exported: false, where T == Float)
-    @_specialize(exported: false, where T == Double)
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
     static func leaves<T>(
         _ forest: MLForest<T>, root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32]
     ) {

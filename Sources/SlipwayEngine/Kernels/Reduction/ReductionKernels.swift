@@ -392,7 +392,6 @@ enum ReductionKernels {
         return c
     }
 
-
     /// The output index of every input element for a reduction of `shape` over `axes`, in input order.
     static func referenceOutputIndices(shape: [Int], axes: Set<Int>) -> [Int] {
         let total = shape.reduce(1, *)

@@ -88,7 +88,8 @@ public struct Scan: Operator {
         let first = batched ? 1 : 0
         guard context.explicitInputCount == first + stateCount + scanInputCount else {
             throw EngineError.invalidModel(
-                "Scan takes \(batched ? "sequence_lens, " : "")\(stateCount) state and \(scanInputCount) scan inputs, got \(context.explicitInputCount) inputs")
+                "Scan takes \(batched ? "sequence_lens, " : "")\(stateCount) state and \(scanInputCount) scan inputs, got \(context.explicitInputCount) inputs"
+            )
         }
         guard context.outputCount <= stateCount + scanOutputCount else {
             throw EngineError.invalidModel("Scan declares \(context.outputCount) outputs but produces \(stateCount + scanOutputCount)")
@@ -137,7 +138,8 @@ public struct Scan: Operator {
                     shape = Array(s.dropFirst(2))
                 } else {
                     guard let axis = Shape.normalizeAxis(inputAxes[j], rank: s.count) else {
-                        throw EngineError.invalidModel("scan_input_axes[\(j)] = \(inputAxes[j]) is out of range for scan input \(j) of rank \(s.count)")
+                        throw EngineError.invalidModel(
+                            "scan_input_axes[\(j)] = \(inputAxes[j]) is out of range for scan input \(j) of rank \(s.count)")
                     }
                     if axis != inputAxes[j], opsetVersion < 11 {
                         throw EngineError.invalidModel("negative scan_input_axes need Scan opset 11 or later (model imports \(opsetVersion))")
@@ -196,7 +198,8 @@ public struct Scan: Operator {
                     shape = [batch, length] + s
                 } else {
                     guard let axis = Shape.normalizeAxis(outputAxes[k], rank: s.count + 1) else {
-                        throw EngineError.invalidModel("scan_output_axes[\(k)] = \(outputAxes[k]) is out of range for an output of rank \(s.count + 1)")
+                        throw EngineError.invalidModel(
+                            "scan_output_axes[\(k)] = \(outputAxes[k]) is out of range for an output of rank \(s.count + 1)")
                     }
                     shape = ControlFlowFacts.inserting(length, at: axis, into: s)
                 }
@@ -215,7 +218,8 @@ public struct Scan: Operator {
         for j in 0..<scanInputCount { scanInputs.append(try inputs.tensor(first + stateCount + j, "scan_input[\(j)]")) }
         let captured = body.captured(from: inputs)
         return batched
-            ? try runBatched(body, states: states, scanInputs: scanInputs, lengths: try inputs.optionalTensor(0), captured: captured, context: context)
+            ? try runBatched(
+                body, states: states, scanInputs: scanInputs, lengths: try inputs.optionalTensor(0), captured: captured, context: context)
             : try runUnbatched(body, states: states, scanInputs: scanInputs, captured: captured, context: context)
     }
 
@@ -269,7 +273,9 @@ public struct Scan: Operator {
         for (i, t) in (states + scanInputs).enumerated() {
             let isScan = i >= stateCount
             guard t.rank >= (isScan ? 2 : 1) else {
-                throw EngineError.invalidInput("\(isScan ? "scan input \(i - stateCount)" : "state input \(i)") has shape \(t.shape), which lacks the batch\(isScan ? " and sequence" : "") axis")
+                throw EngineError.invalidInput(
+                    "\(isScan ? "scan input \(i - stateCount)" : "state input \(i)") has shape \(t.shape), which lacks the batch\(isScan ? " and sequence" : "") axis"
+                )
             }
             if let batch, t.shape[0] != batch {
                 throw EngineError.invalidInput("Scan inputs disagree on the batch size: \(batch) and \(t.shape[0])")

@@ -37,7 +37,8 @@ public struct BitShift: Operator {
         case "LEFT": function = .shiftLeft
         case "RIGHT": function = .shiftRight
         case let other:
-            throw EngineError.invalidModel("BitShift: attribute 'direction' must be \"LEFT\" or \"RIGHT\", got \(other.map { "\"\($0)\"" } ?? "nothing")")
+            throw EngineError.invalidModel(
+                "BitShift: attribute 'direction' must be \"LEFT\" or \"RIGHT\", got \(other.map { "\"\($0)\"" } ?? "nothing")")
         }
     }
 

@@ -4,7 +4,8 @@ import SlipwayTensor
 /// The unary math functions: one in-place kernel per element type; float16 and bfloat16 are
 /// computed in Float.
 enum ElementwiseMath: Sendable, ElementwiseUnaryMap {
-    case abs, neg, ceil, floor, round, sqrt, exp, log, reciprocal, sign, erf, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, softsign
+    case abs, neg, ceil, floor, round, sqrt, exp, log, reciprocal, sign, erf, sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+        softsign
 
     func floats<T: ElementwiseFloat>(_ values: inout [T]) throws {
         switch self {

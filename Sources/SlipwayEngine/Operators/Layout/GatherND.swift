@@ -22,7 +22,8 @@ public struct GatherND: Operator {
             return [ValueFact(dataType, shape: nil)]
         }
         guard indices.count >= 1, data.count >= 1, batchDims < min(data.count, indices.count) else {
-            throw EngineError.invalidModel("GatherND: batch_dims \(batchDims) needs data and indices of higher rank (\(data.count), \(indices.count))")
+            throw EngineError.invalidModel(
+                "GatherND: batch_dims \(batchDims) needs data and indices of higher rank (\(data.count), \(indices.count))")
         }
         guard let k = indices[indices.count - 1].value else { return [ValueFact(dataType, shape: nil)] }
         guard k <= data.count - batchDims else {

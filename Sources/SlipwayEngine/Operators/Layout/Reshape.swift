@@ -71,7 +71,8 @@ public struct Reshape: Operator {
         for (i, r) in requested.enumerated() {
             if r == 0 && !allowZero {
                 guard i < input.count else {
-                    throw EngineError.invalidInput("Reshape: shape \(requested) copies dimension \(i) (a 0) but the input \(input) has rank \(input.count)")
+                    throw EngineError.invalidInput(
+                        "Reshape: shape \(requested) copies dimension \(i) (a 0) but the input \(input) has rank \(input.count)")
                 }
                 shape[i] = input[i]
             } else if r == -1 {

@@ -111,9 +111,10 @@ public struct SliceOperator: Operator {
                 out[axis] = .fixed(slice.count)
             } else {
                 let i = (parameters.axes ?? Array(0..<parameters.starts.count)).firstIndex { ($0 < 0 ? $0 + shape.count : $0) == axis }
-                let whole = i.map { i in
-                    (parameters.steps?[i] ?? 1) == 1 && parameters.starts[i] == 0 && parameters.ends[i] >= Int(Int32.max)
-                } ?? false
+                let whole =
+                    i.map { i in
+                        (parameters.steps?[i] ?? 1) == 1 && parameters.starts[i] == 0 && parameters.ends[i] >= Int(Int32.max)
+                    } ?? false
                 out[axis] = whole ? shape[axis] : .unknown
             }
         }

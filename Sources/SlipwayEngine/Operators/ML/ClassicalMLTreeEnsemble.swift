@@ -324,8 +324,8 @@ extension MLTreeModel {
     /// in tree order as onnxruntime's single-threaded path does. With one target, onnxruntime adds each
     /// leaf's first weight and (for SUM/AVERAGE) never marks the score as set; with several targets every
     /// weight is added to its target and marks it.
-    @_specialize(exported: false, where T == Float)
-    @_specialize(exported: false, where T == Double)
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
     func accumulate(x: [T], rows: Int, stride: Int, aggregate: MLAggregate) -> MLTreeScores<T> {
         let n = targetCount
         var scores = MLTreeScores<T>(
@@ -380,9 +380,9 @@ extension MLTreeModel {
     /// Regression output (TreeEnsembleRegressor, TreeEnsemble): base values, averaging and the post transform
     /// applied as onnxruntime's `TreeAggregator{Sum,Average,Min,Max}` finalize their scores. `store` writes
     /// one output value from either the threshold-type value (no transform) or the transformed float.
-    @_specialize(exported: false, where T == Float, O == Float)
-    @_specialize(exported: false, where T == Double, O == Float)
-    @_specialize(exported: false, where T == Double, O == Double)
+    @_specialize(exported:false,where T == Float, O == Float)
+    @_specialize(exported:false,where T == Double, O == Float)
+    @_specialize(exported:false,where T == Double, O == Double)
     func finalizeRegression<O>(
         _ s: MLTreeScores<T>, rows: Int, aggregate: MLAggregate, baseValues: [T], transform: MLPostTransform,
         convert: (T) -> O, convertFloat: (Float) -> O

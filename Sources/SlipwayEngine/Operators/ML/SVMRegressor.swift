@@ -31,7 +31,8 @@ public struct SVMRegressor: Operator {
         if vectorCount > 0 {
             guard supportVectors.count % vectorCount == 0, coefficients.count >= vectorCount else {
                 throw EngineError.invalidModel(
-                    "\(op): \(supportVectors.count) support vector values and \(coefficients.count) coefficients do not fit n_supports = \(vectorCount)")
+                    "\(op): \(supportVectors.count) support vector values and \(coefficients.count) coefficients do not fit n_supports = \(vectorCount)"
+                )
             }
             featureCount = supportVectors.count / vectorCount
         } else {

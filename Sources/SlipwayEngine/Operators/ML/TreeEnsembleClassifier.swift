@@ -73,8 +73,10 @@ public struct TreeEnsembleClassifier: Operator {
         var labelIndex: [Int] = []
         var scores: [Float] = []
         if case .float64(let values) = x.storage {
-            let model = try doubleModel ?? MLTreeBuilder<Double>.fromV3(
-                attributes, op: "TreeEnsembleClassifier", weightPrefix: "class", targetCount: classCount)
+            let model =
+                try doubleModel
+                ?? MLTreeBuilder<Double>.fromV3(
+                    attributes, op: "TreeEnsembleClassifier", weightPrefix: "class", targetCount: classCount)
             (labelIndex, scores) = try classify(model, values, geometry)
         } else {
             guard let model = floatModel else { throw EngineError.runtime("TreeEnsembleClassifier: no float model prepared") }
@@ -91,8 +93,8 @@ public struct TreeEnsembleClassifier: Operator {
     }
 
     /// Labels (the int64 label itself, or an index into the string labels) and scores for every row.
-    @_specialize(exported: false, where T == Float)
-    @_specialize(exported: false, where T == Double)
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
     func classify<T>(_ model: MLTreeModel<T>, _ x: [T], _ g: MLRows) throws -> ([Int], [Float]) {
         guard model.forest.maxFeatureId < g.features else {
             throw EngineError.invalidInput(

@@ -52,8 +52,10 @@ public struct TreeEnsembleRegressor: Operator {
         let g = try MLRows(x.shape, op: Self.op)
         let out: [Float]
         if case .float64(let values) = x.storage {
-            let model = try doubleModel ?? MLTreeBuilder<Double>.fromV3(
-                attributes, op: Self.op, weightPrefix: "target", targetCount: targetCount)
+            let model =
+                try doubleModel
+                ?? MLTreeBuilder<Double>.fromV3(
+                    attributes, op: Self.op, weightPrefix: "target", targetCount: targetCount)
             out = try regress(model, values, g)
         } else {
             guard let model = floatModel else { throw EngineError.runtime("\(Self.op): no float model prepared") }

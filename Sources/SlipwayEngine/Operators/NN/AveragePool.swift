@@ -25,7 +25,8 @@ public struct AveragePool: Operator {
         let planes = x.shape[0] * x.shape[1]
         let storage: TensorStorage
         if x.dataType == .float64 {
-            storage = .float64(try NNPoolKernels.average(try NNFloat.values(x, as: Double.self), planes: planes, plan: plan, countIncludePad: countIncludePad))
+            storage = .float64(
+                try NNPoolKernels.average(try NNFloat.values(x, as: Double.self), planes: planes, plan: plan, countIncludePad: countIncludePad))
         } else {
             let y = try NNPoolKernels.average(try NNFloat.values(x, as: Float.self), planes: planes, plan: plan, countIncludePad: countIncludePad)
             storage = NNFloat.storage(y, as: x.dataType)

@@ -81,9 +81,10 @@ public struct Conv: Operator {
         let outputShape = [n, m] + g.output
         let storage: TensorStorage
         if x.dataType == .float64 {
-            storage = .float64(try problem.runDouble(
-                try NNFloat.values(x, as: Double.self), try NNFloat.values(w, as: Double.self),
-                bias: try bias.map { try NNFloat.values($0, as: Double.self) }))
+            storage = .float64(
+                try problem.runDouble(
+                    try NNFloat.values(x, as: Double.self), try NNFloat.values(w, as: Double.self),
+                    bias: try bias.map { try NNFloat.values($0, as: Double.self) }))
         } else {
             let packed = packedWeights.flatMap { $0.count == group && $0.first?.depth == problem.depth ? $0 : nil }
             let y = try problem.runFloat(
@@ -141,7 +142,8 @@ struct NNConvProblem {
                     layout = .rowMajor(columns: outputSize)
                 }
                 if let packedWeights {
-                    try SGEMM.multiplyAdd(packedA: packedWeights[g], b: source, layout, n: outputSize, into: &y, offset: outputOffset, ldc: outputSize)
+                    try SGEMM.multiplyAdd(
+                        packedA: packedWeights[g], b: source, layout, n: outputSize, into: &y, offset: outputOffset, ldc: outputSize)
                 } else {
                     try SGEMM.multiplyAdd(
                         a: w, GEMMLayout(offset: g * mg * depth, rowStride: depth, columnStride: 1), b: source, layout,

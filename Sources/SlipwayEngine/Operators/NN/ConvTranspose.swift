@@ -114,9 +114,10 @@ public struct ConvTranspose: Operator {
         let outputShape = [n, m] + g.input
         let storage: TensorStorage
         if x.dataType == .float64 {
-            storage = .float64(try compute(
-                try NNFloat.values(x, as: Double.self), try NNFloat.values(w, as: Double.self),
-                bias: try bias.map { try NNFloat.values($0, as: Double.self) }, n: n, cg: cg, mg: mg, geometry: g))
+            storage = .float64(
+                try compute(
+                    try NNFloat.values(x, as: Double.self), try NNFloat.values(w, as: Double.self),
+                    bias: try bias.map { try NNFloat.values($0, as: Double.self) }, n: n, cg: cg, mg: mg, geometry: g))
         } else {
             let y = try compute(
                 try NNFloat.values(x, as: Float.self), try NNFloat.values(w, as: Float.self),

@@ -110,7 +110,8 @@ public struct Gemm: Operator {
             var y = try initialOutput(c, m: m, n: n, as: Double.self)
             let x = try NNFloat.values(a, as: Double.self)
             let scaled = alpha == 1 ? x : x.map { $0 * Double(alpha) }
-            try DGEMM.multiplyAdd(a: scaled, aLayout, b: try NNFloat.values(b, as: Double.self), bLayout, m: m, n: n, k: k, into: &y, offset: 0, ldc: n)
+            try DGEMM.multiplyAdd(
+                a: scaled, aLayout, b: try NNFloat.values(b, as: Double.self), bLayout, m: m, n: n, k: k, into: &y, offset: 0, ldc: n)
             storage = .float64(y)
         case .int32: storage = .int32(try integerGemm(a, b, c, Int32.self, aLayout, bLayout, m: m, n: n, k: k))
         case .int64: storage = .int64(try integerGemm(a, b, c, Int64.self, aLayout, bLayout, m: m, n: n, k: k))

@@ -6,7 +6,8 @@ public struct GlobalLpPool: Operator {
     let p: Int
 
     public init(_ config: OperatorConfiguration) throws {
-        let value = config.opsetVersion < 2
+        let value =
+            config.opsetVersion < 2
             ? Int(try config.attributes.float("p", default: 2)) : try config.attributes.int("p", default: 2)
         guard value >= 1 else { throw EngineError.invalidModel("GlobalLpPool: attribute 'p' must be >= 1, got \(value)") }
         p = value

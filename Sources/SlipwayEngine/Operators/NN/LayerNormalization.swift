@@ -27,7 +27,9 @@ public struct LayerNormalization: Operator {
         let dataType = try inputs.dataType(0, "X")
         try requireType(dataType, in: .nnFloat, "LayerNormalization input 'X'")
         let scaleType = try inputs.dataType(1, "Scale")
-        guard scaleType == dataType else { throw EngineError.invalidModel("LayerNormalization input 'Scale' has type \(scaleType), expected \(dataType)") }
+        guard scaleType == dataType else {
+            throw EngineError.invalidModel("LayerNormalization input 'Scale' has type \(scaleType), expected \(dataType)")
+        }
         if let b = inputs.optionalFact(2), b.dataType != dataType {
             throw EngineError.invalidModel("LayerNormalization input 'B' has type \(b.type), expected tensor(\(dataType))")
         }
@@ -61,14 +63,18 @@ public struct LayerNormalization: Operator {
         let statsType = Self.statisticsType(x.dataType)
         if x.dataType == .float64 {
             let (y, mean, inv) = try compute(x, scale, bias, rows: rows, normalized: normalized, as: Double.self)
-            return [.tensor(Tensor(uncheckedShape: x.shape, storage: .float64(y))),
-                    .tensor(Tensor(uncheckedShape: statsShape, storage: .float64(mean))),
-                    .tensor(Tensor(uncheckedShape: statsShape, storage: .float64(inv)))]
+            return [
+                .tensor(Tensor(uncheckedShape: x.shape, storage: .float64(y))),
+                .tensor(Tensor(uncheckedShape: statsShape, storage: .float64(mean))),
+                .tensor(Tensor(uncheckedShape: statsShape, storage: .float64(inv))),
+            ]
         }
         let (y, mean, inv) = try compute(x, scale, bias, rows: rows, normalized: normalized, as: Float.self)
-        return [.tensor(Tensor(uncheckedShape: x.shape, storage: NNFloat.storage(y, as: x.dataType))),
-                .tensor(Tensor(uncheckedShape: statsShape, storage: NNFloat.storage(mean, as: statsType))),
-                .tensor(Tensor(uncheckedShape: statsShape, storage: NNFloat.storage(inv, as: statsType)))]
+        return [
+            .tensor(Tensor(uncheckedShape: x.shape, storage: NNFloat.storage(y, as: x.dataType))),
+            .tensor(Tensor(uncheckedShape: statsShape, storage: NNFloat.storage(mean, as: statsType))),
+            .tensor(Tensor(uncheckedShape: statsShape, storage: NNFloat.storage(inv, as: statsType))),
+        ]
     }
 
     func compute<T: NNReal>(
@@ -79,7 +85,8 @@ public struct LayerNormalization: Operator {
         let stats = try NNNormalizationKernels.statistics(values, rows: rows, size: size, epsilon: T(epsilon))
         let s = try Self.expand(try NNFloat.values(scale, as: T.self), shape: scale.shape, to: normalized)
         let b = try bias.map { try Self.expand(try NNFloat.values($0, as: T.self), shape: $0.shape, to: normalized) }
-        let y = try NNNormalizationKernels.normalizeRows(values, rows: rows, size: size, mean: stats.mean, invStdDev: stats.invStdDev, scale: s, bias: b)
+        let y = try NNNormalizationKernels.normalizeRows(
+            values, rows: rows, size: size, mean: stats.mean, invStdDev: stats.invStdDev, scale: s, bias: b)
         return (y, stats.mean, stats.invStdDev)
     }
 

@@ -29,7 +29,8 @@ public struct LpPool: Operator {
         if x.dataType == .float64 {
             storage = .float64(try NNPoolKernels.lpNorm(try NNFloat.values(x, as: Double.self), planes: planes, plan: plan, p: p))
         } else {
-            storage = NNFloat.storage(try NNPoolKernels.lpNorm(try NNFloat.values(x, as: Float.self), planes: planes, plan: plan, p: p), as: x.dataType)
+            storage = NNFloat.storage(
+                try NNPoolKernels.lpNorm(try NNFloat.values(x, as: Float.self), planes: planes, plan: plan, p: p), as: x.dataType)
         }
         return [.tensor(Tensor(uncheckedShape: Array(x.shape.prefix(2)) + plan.geometry.output, storage: storage))]
     }

@@ -57,7 +57,8 @@ public struct MaxPool: Operator {
         }
         var result: [Value] = [.tensor(Tensor(uncheckedShape: outputShape, storage: storage))]
         guard outputCount > 1 else { return result }
-        let converted = !withIndices
+        let converted =
+            !withIndices
             ? [Int](repeating: 0, count: Shape.elementCount(outputShape) ?? 0)
             : storageOrder == 0 ? indices : columnMajor(indices, input: plan.geometry.input)
         result.append(.tensor(Tensor(uncheckedShape: outputShape, storage: .int64(converted.map { Int64($0) }))))

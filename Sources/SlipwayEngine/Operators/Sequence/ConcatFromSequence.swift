@@ -32,7 +32,8 @@ public struct ConcatFromSequence: Operator {
         }
         let rank = newAxis ? first.rank + 1 : first.rank
         guard let axis = Shape.normalizeAxis(axis, rank: rank) else {
-            throw EngineError.invalidInput("attribute 'axis' = \(self.axis) is out of range for \(newAxis ? "stacking" : "concatenating") tensors of shape \(first.shape)")
+            throw EngineError.invalidInput(
+                "attribute 'axis' = \(self.axis) is out of range for \(newAxis ? "stacking" : "concatenating") tensors of shape \(first.shape)")
         }
         let result = newAxis ? try ControlFlowTensors.stack(tensors, axis: axis) : try ControlFlowTensors.concat(tensors, axis: axis)
         return [.tensor(result)]

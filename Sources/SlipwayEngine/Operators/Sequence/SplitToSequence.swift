@@ -53,7 +53,8 @@ public struct SplitToSequence: Operator {
                 if length % chunk != 0 { sizes.append(length % chunk) }
             } else {
                 guard values.allSatisfy({ $0 >= 0 }), values.reduce(0, +) == length else {
-                    throw EngineError.invalidInput("input 'split' = \(values) must be non-negative lengths summing to \(length) (axis \(axis) of \(input.shape))")
+                    throw EngineError.invalidInput(
+                        "input 'split' = \(values) must be non-negative lengths summing to \(length) (axis \(axis) of \(input.shape))")
                 }
                 sizes = values
             }
