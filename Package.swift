@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "SlipwayONNX", targets: ["SlipwayONNX"]),
         .library(name: "SlipwayRegistry", targets: ["SlipwayRegistry"]),
         .library(name: "SlipwayRuntime", targets: ["SlipwayRuntime"]),
+        .library(name: "SlipwayMonitoring", targets: ["SlipwayMonitoring"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -80,11 +81,17 @@ let package = Package(
             ],
             swiftSettings: kernelSettings
         ),
+        // MARK: - Monitoring (drift statistics and detectors; standard library + RealModule only)
+        .target(
+            name: "SlipwayMonitoring",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: kernelSettings
+        ),
         // MARK: - Executable
         .executableTarget(
             name: "slipway",
             dependencies: [
-                "SlipwayRuntime", "SlipwayRegistry", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor",
+                "SlipwayRuntime", "SlipwayRegistry", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayMonitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -122,6 +129,11 @@ let package = Package(
                 "SlipwayRegistry",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SlipwayMonitoringTests",
+            dependencies: ["SlipwayMonitoring", "SlipwayTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,5 +7,7 @@ struct SlipwayCommand: ParsableCommand {
         commandName: "slipway",
         abstract: "Serve, version, watch and protect machine-learning models.",
         version: SlipwayRuntime.version,
-        subcommands: [InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self])
+        subcommands: [
+            InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self, DriftCommand.self,
+        ])
 }

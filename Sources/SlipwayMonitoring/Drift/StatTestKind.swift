@@ -1,0 +1,73 @@
+/// How a score is compared with its threshold to decide drift.
+public enum DriftRule: String, Sendable {
+    case lessThan = "score < threshold"
+    case lessOrEqual = "score <= threshold"
+    case greaterOrEqual = "score >= threshold"
+    case greaterThan = "score > threshold"
+
+    /// Whether `score` means drift; a NaN score never does.
+    public func drifted(score: Double, threshold: Double) -> Bool {
+        switch self {
+        case .lessThan: score < threshold
+        case .lessOrEqual: score <= threshold
+        case .greaterOrEqual: score >= threshold
+        case .greaterThan: score > threshold
+        }
+    }
+}
+
+/// Evidently's drift tests, by registry name.
+public enum StatTestKind: String, Sendable, CaseIterable {
+    case ks, chisquare, z, wasserstein, psi, jensenshannon
+    case klDiv = "kl_div"
+    case hellinger, anderson
+    case cramerVonMises = "cramer_von_mises"
+    case mannw
+    case tTest = "t_test"
+    case ed, es
+    case empiricalMMD = "empirical_mmd"
+    case fisherExact = "fisher_exact"
+    case gTest = "g_test"
+    case tvd = "TVD"
+
+    /// Looks a test up by its registry name or one of Evidently's aliases.
+    public init?(name: String) {
+        if let kind = StatTestKind(rawValue: name) {
+            self = kind
+            return
+        }
+        switch name {
+        case "kullback_leibler": self = .klDiv
+        case "mann_whitney_u": self = .mannw
+        case "energy_dist": self = .ed
+        case "epps_singleton": self = .es
+        case "total_variation_distance", "tvd": self = .tvd
+        default: return nil
+        }
+    }
+
+    public var defaultThreshold: Double {
+        switch self {
+        case .ks, .chisquare, .z, .mannw, .tTest, .es: 0.05
+        default: 0.1
+        }
+    }
+
+    public var rule: DriftRule {
+        switch self {
+        case .ks, .cramerVonMises: .lessOrEqual
+        case .chisquare, .z, .anderson, .mannw, .tTest, .es, .empiricalMMD, .fisherExact, .gTest, .tvd: .lessThan
+        case .wasserstein, .psi, .jensenshannon, .klDiv, .hellinger: .greaterOrEqual
+        case .ed: .greaterThan
+        }
+    }
+
+    /// Whether the test may be asked for by name on a column of this kind.
+    public func supports(_ kind: ColumnKind) -> Bool {
+        switch self {
+        case .psi, .jensenshannon, .klDiv, .hellinger: kind == .numerical || kind == .categorical
+        case .chisquare, .z, .fisherExact, .gTest, .tvd: kind == .categorical
+        default: kind == .numerical
+        }
+    }
+}

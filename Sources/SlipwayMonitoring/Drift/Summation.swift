@@ -1,0 +1,23 @@
+/// Neumaier-compensated summation, close to exact, so that sums agree with numpy's pairwise sums.
+struct CompensatedSum {
+    private(set) var sum = 0.0
+    private var compensation = 0.0
+
+    mutating func add(_ x: Double) {
+        let t = sum + x
+        if abs(sum) >= abs(x) {
+            compensation += (sum - t) + x
+        } else {
+            compensation += (x - t) + sum
+        }
+        sum = t
+    }
+
+    var value: Double { sum + compensation }
+
+    static func of<S: Sequence>(_ values: S) -> Double where S.Element == Double {
+        var s = CompensatedSum()
+        for v in values { s.add(v) }
+        return s.value
+    }
+}
