@@ -14,7 +14,10 @@ struct DriftCommand: ParsableCommand {
     @Option(help: "The current CSV file.")
     var current: String?
 
-    @Option(help: "One test for every column it fits (ks, chisquare, z, wasserstein, psi, jensenshannon, kl_div, hellinger, anderson, cramer_von_mises, mannw, t_test, ed, es, empirical_mmd, fisher_exact, g_test, TVD).")
+    @Option(
+        help:
+            "One test for every column it fits (ks, chisquare, z, wasserstein, psi, jensenshannon, kl_div, hellinger, anderson, cramer_von_mises, mannw, t_test, ed, es, empirical_mmd, fisher_exact, g_test, TVD)."
+    )
     var test: String?
 
     @Option(help: "A threshold for every column (default: each test's own).")
@@ -42,7 +45,8 @@ struct DriftCommand: ParsableCommand {
                 var options = DriftOptions(threshold: threshold)
                 if let test {
                     guard let kind = StatTestKind(name: test) else {
-                        throw InferenceError(.badRequest, "unknown test '\(test)'; known: \(StatTestKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw InferenceError(
+                            .badRequest, "unknown test '\(test)'; known: \(StatTestKind.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     options.test = kind
                 }
@@ -82,7 +86,8 @@ struct DriftStreamCommand: ParsableCommand {
         try CLIExit.reporting {
             try DriftErrors.translating {
                 guard let kind = DetectorKind(rawValue: detector) else {
-                    throw InferenceError(.badRequest, "unknown detector '\(detector)'; known: \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw InferenceError(
+                        .badRequest, "unknown detector '\(detector)'; known: \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 var parameters: [String: String] = [:]
                 for p in params {

@@ -5,6 +5,12 @@ struct CompensatedSum {
 
     mutating func add(_ x: Double) {
         let t = sum + x
+        if !t.isFinite || !x.isFinite {
+            // inf or NaN: plain IEEE addition, no compensation (inf - inf would turn into NaN).
+            sum = t
+            compensation = 0
+            return
+        }
         if abs(sum) >= abs(x) {
             compensation += (sum - t) + x
         } else {
@@ -13,7 +19,7 @@ struct CompensatedSum {
         sum = t
     }
 
-    var value: Double { sum + compensation }
+    var value: Double { sum.isFinite ? sum + compensation : sum }
 
     static func of<S: Sequence>(_ values: S) -> Double where S.Element == Double {
         var s = CompensatedSum()

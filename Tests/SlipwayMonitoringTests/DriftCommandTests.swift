@@ -1,0 +1,98 @@
+import Foundation
+import SlipwayTestSupport
+import Testing
+
+/// `slipway drift` and `slipway drift stream` run as a user would.
+struct DriftCommandTests {
+    func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-drift-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func datasetDriftOnAnOracleCase() throws {
+        guard CLIRunner.binary != nil else { return }
+        guard let root = SharedFixtures.driftOracle else {
+            print(SharedFixtures.skipMessage("the drift oracle"))
+            return
+        }
+        let dir = root.appendingPathComponent("cases/binary")
+        let result = try CLIRunner.run([
+            "drift", "--reference", dir.appendingPathComponent("reference.csv").path,
+            "--current", dir.appendingPathComponent("current.csv").path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let dataset = json?["dataset"] as? [String: Any]
+        #expect(dataset?["n_columns"] as? Int == 3)
+        #expect(dataset?["n_drifted"] as? Int == 2)
+        #expect(dataset?["dataset_drift"] as? Bool == true)
+        let columns = json?["columns"] as? [[String: Any]] ?? []
+        #expect(columns.map { $0["stattest"] as? String } == ["z", "z", "z"])
+        #expect(columns.map { $0["type"] as? String } == ["cat", "cat", "num"])
+    }
+
+    @Test func chosenTestThresholdAndColumns() throws {
+        guard CLIRunner.binary != nil else { return }
+        var ref = "a,b\n"
+        var cur = "a,b\n"
+        for i in 0..<50 {
+            ref += "\(Double(i) * 0.5),x\n"
+            cur += "\(Double(i) * 0.5 + 3),\(i % 2 == 0 ? "x" : "y")\n"
+        }
+        let refPath = try temporaryFile("ref.csv", ref)
+        let curPath = try temporaryFile("cur.csv", cur)
+        let result = try CLIRunner.run([
+            "drift", "--reference", refPath, "--current", curPath, "--test", "psi", "--threshold", "0.2", "--columns", "a",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let columns = json?["columns"] as? [[String: Any]] ?? []
+        #expect(columns.count == 1)
+        #expect(columns.first?["stattest"] as? String == "psi")
+        #expect(columns.first?["threshold"] as? Double == 0.2)
+    }
+
+    @Test func badInputs() throws {
+        guard CLIRunner.binary != nil else { return }
+        let good = try temporaryFile("good.csv", "a,b\n1,2\n3,4\n")
+        let ragged = try temporaryFile("ragged.csv", "a,b\n1,2\n3\n")
+        let missing = try CLIRunner.run(["drift", "--reference", "/nonexistent.csv", "--current", good])
+        #expect(missing.status == 4)
+        let bad = try CLIRunner.run(["drift", "--reference", good, "--current", ragged])
+        #expect(bad.status == 3)
+        #expect(bad.stderr.contains("line 3"))
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+        let unknownTest = try CLIRunner.run(["drift", "--reference", good, "--current", good, "--test", "nope"])
+        #expect(unknownTest.status == 3)
+        let html = try CLIRunner.run(["drift", "--reference", good, "--current", good, "--format", "html"])
+        #expect(html.status == 3)
+        #expect(html.stderr.contains("not supported yet"))
+        let stream = try temporaryFile("s.json", "[0,1,0,1]")
+        let unknownDetector = try CLIRunner.run(["drift", "stream", "--detector", "nope", "--input", stream])
+        #expect(unknownDetector.status == 3)
+        let badParam = try CLIRunner.run(["drift", "stream", "--detector", "adwin", "--param", "delta=abc", "--input", stream])
+        #expect(badParam.status == 3)
+        let unknownParam = try CLIRunner.run(["drift", "stream", "--detector", "ddm", "--param", "bogus=1", "--input", stream])
+        #expect(unknownParam.status == 3)
+        let badJSON = try temporaryFile("bad.json", "{\"values\": [1, \"x\"]}")
+        let notNumbers = try CLIRunner.run(["drift", "stream", "--detector", "adwin", "--input", badJSON])
+        #expect(notNumbers.status == 3)
+    }
+
+    @Test func streamMatchesTheOracle() throws {
+        guard CLIRunner.binary != nil else { return }
+        guard let root = SharedFixtures.driftOracle else {
+            print(SharedFixtures.skipMessage("the drift oracle"))
+            return
+        }
+        let path = root.appendingPathComponent("streams/bin_abrupt.json").path
+        let result = try CLIRunner.run(["drift", "stream", "--detector", "adwin", "--param", "clock=1", "--input", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "{\"drift_indices\":[2566],\"warning_indices\":[]}")
+        let ks = try CLIRunner.run(["drift", "stream", "--detector", "kswin", "--param", "seed=7", "--input", path])
+        #expect(ks.stdout.contains("\"drift_indices\":[]"))
+    }
+}
