@@ -7,6 +7,9 @@ public struct ColumnSample: Sendable {
     /// Sorted cleaned numbers (numerical columns only; empty otherwise).
     public var reference: [Double]
     public var current: [Double]
+    /// The cleaned numbers in file order (the permutations of `empirical_mmd` act on positions).
+    public var referenceInOrder: [Double]
+    public var currentInOrder: [Double]
     public var referenceCategories: [CategoryValue]
     public var currentCategories: [CategoryValue]
     /// Both sides have pandas int64 dtype (numpy's Sturges width rule for integers).
@@ -16,8 +19,10 @@ public struct ColumnSample: Sendable {
         self.kind = kind
         self.referenceCategories = reference.cleanedCategories
         self.currentCategories = current.cleanedCategories
-        self.reference = (reference.cleanedNumbers ?? []).sorted()
-        self.current = (current.cleanedNumbers ?? []).sorted()
+        self.referenceInOrder = reference.cleanedNumbers ?? []
+        self.currentInOrder = current.cleanedNumbers ?? []
+        self.reference = referenceInOrder.sorted()
+        self.current = currentInOrder.sorted()
         self.integerDtype = reference.dtype == .int64 && current.dtype == .int64
     }
 
@@ -67,7 +72,8 @@ public enum StatTests {
         case .ed: score = try energyDistance(sample.numbers())
         case .es: score = try eppsSingleton(sample.numbers())
         case .empiricalMMD:
-            let r = try empiricalMMD(sample.numbers())
+            _ = try sample.numbers()
+            let r = try empiricalMMD((sample.referenceInOrder, sample.currentInOrder))
             score = r.pValue
             statistic = r.statistic
         case .fisherExact: score = try fisherExact(sample)
@@ -424,8 +430,10 @@ public enum StatTests {
     /// Maximum number of pooled values for `empirical_mmd`, whose kernel matrix is (n1+n2)².
     public static let mmdMaxPooled = 6000
 
-    /// Permutation test on the unbiased squared MMD with an RBF kernel (100 permutations). The statistic
-    /// matches Evidently exactly; the p-value uses this library's own permutations, so it is approximate.
+    /// Permutation test on the unbiased squared MMD with an RBF kernel: 100 permutations of the pooled
+    /// sample (reference then current, in file order) drawn as numpy's legacy `np.random.permutation` does
+    /// after `np.random.seed(20240601)` (the oracle's seed; Evidently itself does not seed, so its own
+    /// p-value varies from run to run).
     static func empiricalMMD(_ s: (r: [Double], c: [Double])) throws(DriftError) -> (statistic: Double, pValue: Double) {
         let n1 = s.r.count
         let n2 = s.c.count
@@ -556,7 +564,8 @@ public enum StatTests {
         return 0.5 * s.value
     }
 
-    /// Total variation distance with a 1000-permutation p-value (this library's permutations: approximate).
+    /// Total variation distance with a 1000-permutation p-value (Slipway's own shuffles seeded 0; Evidently's
+    /// exact permutation scheme is not replayed, so the p-value is approximate).
     static func tvd(_ sample: ColumnSample) -> (statistic: Double, pValue: Double) {
         let t = CategoryCounts(reference: sample.referenceCategories, current: sample.currentCategories)
         let n1 = Double(t.nReference)
