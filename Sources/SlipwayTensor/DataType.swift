@@ -6,6 +6,9 @@ public enum DataType: String, Sendable, Hashable, CaseIterable {
     case int8, int16, int32, int64
     case uint8, uint16, uint32, uint64
     case bool, string
+    /// Low-precision types (ONNX 1.14+): stored one code per element in ``LowPrecisionStorage``.
+    case float8e4m3fn, float8e4m3fnuz, float8e5m2, float8e5m2fnuz, float8e8m0
+    case uint4, int4, float4e2m1, uint2, int2
 
     /// The KServe V2 datatype name (`FP32`, `INT64`, `BYTES`, ...).
     public var v2Name: String {
@@ -24,6 +27,17 @@ public enum DataType: String, Sendable, Hashable, CaseIterable {
         case .uint64: "UINT64"
         case .bool: "BOOL"
         case .string: "BYTES"
+        // KServe V2 / Triton define no names for these; these follow their FP/INT/UINT pattern.
+        case .float8e4m3fn: "FP8_E4M3"
+        case .float8e4m3fnuz: "FP8_E4M3FNUZ"
+        case .float8e5m2: "FP8_E5M2"
+        case .float8e5m2fnuz: "FP8_E5M2FNUZ"
+        case .float8e8m0: "FP8_E8M0"
+        case .uint4: "UINT4"
+        case .int4: "INT4"
+        case .float4e2m1: "FP4_E2M1"
+        case .uint2: "UINT2"
+        case .int2: "INT2"
         }
     }
 
@@ -50,20 +64,52 @@ public enum DataType: String, Sendable, Hashable, CaseIterable {
         case .uint64: "uint64"
         case .bool: "bool"
         case .string: "string"
+        case .float8e4m3fn: "float8e4m3fn"
+        case .float8e4m3fnuz: "float8e4m3fnuz"
+        case .float8e5m2: "float8e5m2"
+        case .float8e5m2fnuz: "float8e5m2fnuz"
+        case .float8e8m0: "float8e8m0"
+        case .uint4: "uint4"
+        case .int4: "int4"
+        case .float4e2m1: "float4e2m1"
+        case .uint2: "uint2"
+        case .int2: "int2"
         }
     }
 
-    /// Bytes per element in a packed little-endian buffer; `nil` for strings.
+    /// Bytes per element in a packed little-endian buffer; `nil` for strings and for the sub-byte
+    /// types (see ``bitWidth``).
     public var byteWidth: Int? {
         switch self {
         case .float32, .int32, .uint32: 4
         case .float64, .int64, .uint64: 8
         case .float16, .bfloat16, .int16, .uint16: 2
         case .int8, .uint8, .bool: 1
-        case .string: nil
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0: 1
+        case .string, .uint4, .int4, .float4e2m1, .uint2, .int2: nil
         }
     }
 
+    /// Bits per element in a packed buffer (sub-byte types pack several elements per byte, low bits
+    /// first); `nil` for strings.
+    public var bitWidth: Int? {
+        switch self {
+        case .uint4, .int4, .float4e2m1: 4
+        case .uint2, .int2: 2
+        default: byteWidth.map { $0 * 8 }
+        }
+    }
+
+    /// The float8, float4 and 4-/2-bit integer types, stored as ``LowPrecisionStorage``.
+    public var isLowPrecision: Bool {
+        switch self {
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0: true
+        case .uint4, .int4, .float4e2m1, .uint2, .int2: true
+        default: false
+        }
+    }
+
+    /// The standard floating-point types (not the low-precision float8/float4 ones).
     public var isFloatingPoint: Bool {
         switch self {
         case .float32, .float64, .float16, .bfloat16: true
@@ -71,6 +117,7 @@ public enum DataType: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The standard integer types (not the 4- and 2-bit ones).
     public var isInteger: Bool {
         switch self {
         case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64: true

@@ -80,6 +80,7 @@ public struct Tensor: Sendable {
         case .uint64(let a): return a.map { Double($0) }  // not `Double.init`, which resolves to init(bitPattern:)
         case .bool(let a): return a.map { $0 ? 1 : 0 }
         case .string: return nil
+        case .lowPrecision(let s): return s.floats().map(Double.init)
         }
     }
 
@@ -105,6 +106,7 @@ public struct Tensor: Sendable {
         case .float64(let a): return a.map { Float($0) }
         case .float16(let a): return a.map { Float($0) }
         case .bfloat16(let a): return a.map(\.floatValue)
+        case .lowPrecision(let s): return s.floats()
         default: return doubles()?.map { Float($0) }
         }
     }
@@ -127,6 +129,8 @@ public struct Tensor: Sendable {
         case .uint64: storage = .uint64(values.map { UInt64(clampingDouble: $0) })
         case .bool: storage = .bool(values.map { $0 != 0 })
         case .string: throw TensorError("cannot build a string tensor from numbers")
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
+            storage = .lowPrecision(LowPrecisionStorage(uncheckedType: dataType, codes: values.map { LowPrecision.encode($0, dataType) }))
         }
         return try Tensor(shape: shape, storage: storage)
     }
@@ -136,6 +140,7 @@ public struct Tensor: Sendable {
         struct Gather: StorageVisitor {
             let offsets: [Int]
             func visit<T: TensorElement>(_ a: [T]) -> TensorStorage { T.wrap(offsets.map { a[$0] }) }
+            func visitLowPrecision(_ s: LowPrecisionStorage) -> TensorStorage { .lowPrecision(s.withCodes(offsets.map { s.codes[$0] })) }
         }
         // Offsets come from the caller's own index arithmetic over this tensor's shape.
         let storage = (try? storage.visit(Gather(offsets: offsets))) ?? .zeros(dataType, count: offsets.count)

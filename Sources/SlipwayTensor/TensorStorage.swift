@@ -14,6 +14,8 @@ public enum TensorStorage: Sendable {
     case uint64([UInt64])
     case bool([Bool])
     case string([String])
+    /// float8, float4 and 4-/2-bit integer elements, one code per element.
+    case lowPrecision(LowPrecisionStorage)
 
     public var dataType: DataType {
         switch self {
@@ -31,6 +33,7 @@ public enum TensorStorage: Sendable {
         case .uint64: .uint64
         case .bool: .bool
         case .string: .string
+        case .lowPrecision(let s): s.dataType
         }
     }
 
@@ -50,10 +53,12 @@ public enum TensorStorage: Sendable {
         case .uint64(let a): a.count
         case .bool(let a): a.count
         case .string(let a): a.count
+        case .lowPrecision(let s): s.count
         }
     }
 
-    /// Storage of `count` zero (false, empty-string) elements of `dataType`.
+    /// Storage of `count` zero (false, empty-string) elements of `dataType` (code 0 for the
+    /// low-precision types, which is 2^-127 for float8e8m0, a type without zero).
     public static func zeros(_ dataType: DataType, count: Int) -> TensorStorage {
         switch dataType {
         case .float32: .float32(Array(repeating: 0, count: count))
@@ -70,6 +75,8 @@ public enum TensorStorage: Sendable {
         case .uint64: .uint64(Array(repeating: 0, count: count))
         case .bool: .bool(Array(repeating: false, count: count))
         case .string: .string(Array(repeating: "", count: count))
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
+            .lowPrecision(LowPrecisionStorage(uncheckedType: dataType, codes: Array(repeating: 0, count: count)))
         }
     }
 
@@ -90,6 +97,7 @@ public enum TensorStorage: Sendable {
         case .uint64(let a): try visitor.visitNumeric(a)
         case .bool(let a): try visitor.visit(a)
         case .string(let a): try visitor.visit(a)
+        case .lowPrecision(let s): try visitor.visitLowPrecision(s)
         }
     }
 }
@@ -97,13 +105,18 @@ public enum TensorStorage: Sendable {
 /// A generic operation over the array inside a ``TensorStorage``, whatever its element type.
 ///
 /// `visitNumeric` is called for floating-point and integer arrays (not bfloat16); `visit` for the rest,
-/// and by default `visitNumeric` forwards to `visit`.
+/// and by default `visitNumeric` forwards to `visit`. `visitLowPrecision` gets the low-precision
+/// types' codes; by default it throws (an operation must opt in to those types).
 public protocol StorageVisitor {
     associatedtype Result
     func visit<T: TensorElement>(_ elements: [T]) throws -> Result
     func visitNumeric<T: NumericElement>(_ elements: [T]) throws -> Result
+    func visitLowPrecision(_ storage: LowPrecisionStorage) throws -> Result
 }
 
 extension StorageVisitor {
     public func visitNumeric<T: NumericElement>(_ elements: [T]) throws -> Result { try visit(elements) }
+    public func visitLowPrecision(_ storage: LowPrecisionStorage) throws -> Result {
+        throw TensorError("element type \(storage.dataType) is not supported by this operation")
+    }
 }

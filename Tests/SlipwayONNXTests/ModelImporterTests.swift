@@ -84,10 +84,29 @@ import Testing
             Tensor(vector: [Int32(-70000)]), Tensor(vector: [Int64.min]), Tensor(vector: [UInt8(200)]),
             Tensor(vector: [UInt16(60000)]), Tensor(vector: [UInt32.max]), Tensor(vector: [UInt64.max]),
             Tensor(vector: [true, false]), Tensor(vector: ["a", "é"]),
+            try Tensor(shape: [3], storage: .lowPrecision(LowPrecisionStorage(.int4, codes: [1, 0xF, 8]))),
+            try Tensor(shape: [5], storage: .lowPrecision(LowPrecisionStorage(.uint2, codes: [1, 2, 3, 0, 3]))),
+            try Tensor(shape: [2], storage: .lowPrecision(LowPrecisionStorage(.float8e5m2, codes: [0x3C, 0xFC]))),
         ]
         for t in tensors {
             let back = try Tensor(proto: t.proto(name: "t"))
             #expect(ValueComparison.difference(back, t, rtol: 0, atol: 0) == nil, "\(t)")
         }
+    }
+
+    @Test func subByteTypesPackLowBitsFirst() throws {
+        let int4 = try Tensor(shape: [3], storage: .lowPrecision(LowPrecisionStorage(.int4, codes: [1, 0xF, 8])))
+        #expect([UInt8](int4.proto().rawData) == [0xF1, 0x08])
+        let uint2 = try Tensor(shape: [5], storage: .lowPrecision(LowPrecisionStorage(.uint2, codes: [1, 2, 3, 0, 3])))
+        #expect([UInt8](uint2.proto().rawData) == [0b00_11_10_01, 0b11])
+        var typed = Onnx_TensorProto()
+        typed.dataType = 21  // uint4 in int32_data, one packed byte per value
+        typed.dims = [3]
+        typed.int32Data = [0x21, 0x03]
+        let decoded = try Tensor(proto: typed)
+        #expect(decoded.doubles() == [1, 2, 3])
+        var short = int4.proto()
+        short.rawData = Data([0xF1])
+        #expect(throws: EngineError.self) { try Tensor(proto: short) }
     }
 }

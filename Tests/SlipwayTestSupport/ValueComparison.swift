@@ -42,6 +42,14 @@ public enum ValueComparison {
             for i in 0..<x.count where x[i] != y[i] { return "element \(i): \"\(x[i])\", expected \"\(y[i])\"" }
             return nil
         }
+        if case .lowPrecision(let x) = a.storage, case .lowPrecision(let y) = e.storage {
+            // Low-precision results are exact: same code, or NaN for both (NaN has several codes).
+            let (u, v) = (x.floats(), y.floats())
+            for i in 0..<x.count where x.codes[i] != y.codes[i] && !(u[i].isNaN && v[i].isNaN) {
+                return "element \(i): \(u[i]) (code \(x.codes[i])), expected \(v[i]) (code \(y.codes[i]))"
+            }
+            return nil
+        }
         if e.dataType.isFloatingPoint {
             guard let x = a.doubles(), let y = e.doubles() else { return "not numeric" }
             for i in 0..<x.count {

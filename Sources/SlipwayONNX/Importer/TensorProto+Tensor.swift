@@ -20,6 +20,16 @@ extension DataType {
         case 12: self = .uint32
         case 13: self = .uint64
         case 16: self = .bfloat16
+        case 17: self = .float8e4m3fn
+        case 18: self = .float8e4m3fnuz
+        case 19: self = .float8e5m2
+        case 20: self = .float8e5m2fnuz
+        case 21: self = .uint4
+        case 22: self = .int4
+        case 23: self = .float4e2m1
+        case 24: self = .float8e8m0
+        case 25: self = .uint2
+        case 26: self = .int2
         default: return nil
         }
     }
@@ -41,6 +51,16 @@ extension DataType {
         case .uint32: 12
         case .uint64: 13
         case .bfloat16: 16
+        case .float8e4m3fn: 17
+        case .float8e4m3fnuz: 18
+        case .float8e5m2: 19
+        case .float8e5m2fnuz: 20
+        case .uint4: 21
+        case .int4: 22
+        case .float4e2m1: 23
+        case .float8e8m0: 24
+        case .uint2: 25
+        case .int2: 26
         }
     }
 }
@@ -122,6 +142,15 @@ extension Tensor {
     }
 
     static func decodeRaw(_ data: Data, as dataType: DataType, count: Int, name: String) throws -> TensorStorage {
+        if dataType.isLowPrecision {
+            let bits = dataType.bitWidth ?? 8
+            let perByte = 8 / bits
+            let needed = (count + perByte - 1) / perByte
+            guard data.count == needed else {
+                throw EngineError.invalidModel("\(name): raw data has \(data.count) bytes, expected \(needed) for \(count) \(dataType) elements")
+            }
+            return .lowPrecision(try LowPrecisionStorage(dataType, codes: unpack([UInt8](data), bits: bits, count: count)))
+        }
         let width = dataType.byteWidth ?? 1
         guard data.count == count * width else {
             throw EngineError.invalidModel("\(name): raw data has \(data.count) bytes, expected \(count) × \(width)")
@@ -151,7 +180,33 @@ extension Tensor {
         case .int64: return .int64(load(UInt64.self).map { Int64(bitPattern: $0) })
         case .uint64: return .uint64(load(UInt64.self))
         case .string: return .string([])
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
+            return .string([])  // handled above
         }
+    }
+
+    /// Splits packed sub-byte elements (low bits first) into one code per element.
+    static func unpack(_ bytes: [UInt8], bits: Int, count: Int) -> [UInt8] {
+        if bits >= 8 { return Array(bytes.prefix(count)) }
+        let perByte = 8 / bits
+        let mask = UInt8((1 << bits) - 1)
+        var codes = [UInt8](repeating: 0, count: count)
+        for i in 0..<count where i / perByte < bytes.count {
+            codes[i] = (bytes[i / perByte] >> UInt8((i % perByte) * bits)) & mask
+        }
+        return codes
+    }
+
+    /// Packs one code per element into bytes, low bits first.
+    static func pack(_ codes: [UInt8], bits: Int) -> [UInt8] {
+        if bits >= 8 { return codes }
+        let perByte = 8 / bits
+        let mask = UInt8((1 << bits) - 1)
+        var bytes = [UInt8](repeating: 0, count: (codes.count + perByte - 1) / perByte)
+        for (i, code) in codes.enumerated() {
+            bytes[i / perByte] |= (code & mask) << UInt8((i % perByte) * bits)
+        }
+        return bytes
     }
 
     static func decodeTyped(_ p: Onnx_TensorProto, as dataType: DataType, name: String) throws -> TensorStorage {
@@ -170,6 +225,16 @@ extension Tensor {
         case .uint32: return .uint32(p.uint64Data.map { UInt32(truncatingIfNeeded: $0) })
         case .uint64: return .uint64(p.uint64Data)
         case .string: return .string(p.stringData.map { String(decoding: $0, as: UTF8.self) })
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
+            // int32_data holds one byte per int32 (float8) or a packed byte per int32 (sub-byte types).
+            let bytes = p.int32Data.map { UInt8(truncatingIfNeeded: $0) }
+            let bits = dataType.bitWidth ?? 8
+            let count = Shape.elementCount(p.dims.map { Int($0) }) ?? 0
+            let perByte = 8 / bits
+            guard bytes.count == (count + perByte - 1) / perByte else {
+                throw EngineError.invalidModel("\(name): int32_data has \(bytes.count) values for \(count) \(dataType) elements")
+            }
+            return .lowPrecision(try LowPrecisionStorage(dataType, codes: unpack(bytes, bits: bits, count: count)))
         }
     }
 
@@ -203,6 +268,7 @@ extension Tensor {
         case .string(let a):
             p.stringData = a.map { Data($0.utf8) }
             return p
+        case .lowPrecision(let s): bytes = Self.pack(s.codes, bits: s.dataType.bitWidth ?? 8)
         }
         p.rawData = Data(bytes)
         return p

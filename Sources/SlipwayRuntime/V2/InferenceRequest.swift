@@ -219,6 +219,20 @@ extension InferenceRequest {
                 index += 1
             }
             return (datatype == .float16 ? .float16(out.map { Float16($0) }) : .bfloat16(out.map { BFloat16($0) }), shape)
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
+            // Numbers round and saturate like ONNX Cast does.
+            var out: [Double] = []
+            let shape = try s.scanArray { s in
+                let v = try s.parseValue()
+                guard let d = v.doubleValue else { throw numberError(v) }
+                out.append(d)
+                index += 1
+            }
+            do {
+                return (.lowPrecision(try LowPrecision.encode(out, to: datatype)), shape)
+            } catch {
+                throw InferenceError.badRequest("\(label): \(error)")
+            }
         case .bool:
             var out: [Bool] = []
             let shape = try s.scanArray { s in

@@ -189,6 +189,8 @@ public struct InferenceResponse: Sendable {
         case .uint64(let a): each(a) { $0.number($1) }
         case .bool(let a): each(a) { $0.bool($1) }
         case .string(let a): each(a) { $0.string($1) }
+        case .lowPrecision(let s):
+            if let integers = s.integers() { each(integers) { $0.number($1) } } else { each(s.floats()) { $0.number($1) } }
         }
         w.raw("]")
     }

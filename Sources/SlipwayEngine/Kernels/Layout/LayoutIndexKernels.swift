@@ -23,6 +23,7 @@ enum LayoutIndexKernels {
         case .uint64(let a): .uint64(try gatherBlocks(a, starts: starts, length: length))
         case .bool(let a): .bool(try gatherBlocks(a, starts: starts, length: length))
         case .string(let a): .string(try gatherBlocks(a, starts: starts, length: length))
+        case .lowPrecision(let s): .lowPrecision(s.withCodes(try gatherBlocks(s.codes, starts: starts, length: length)))
         }
     }
 
@@ -81,6 +82,11 @@ enum LayoutIndexKernels {
         case .uint64(let a): return .uint64(try gatherAxes(a, shape: shape, maps: maps, fill: value(UInt64.self)))
         case .bool(let a): return .bool(try gatherAxes(a, shape: shape, maps: maps, fill: value(Bool.self)))
         case .string(let a): return .string(try gatherAxes(a, shape: shape, maps: maps, fill: value(String.self)))
+        case .lowPrecision(let s):
+            guard case .lowPrecision(let f) = fill, f.dataType == s.dataType, let code = f.codes.first else {
+                throw EngineError.invalidInput("the fill value has type \(fill.dataType), expected \(s.dataType)")
+            }
+            return .lowPrecision(s.withCodes(try gatherAxes(s.codes, shape: shape, maps: maps, fill: code)))
         }
     }
 
@@ -211,6 +217,14 @@ enum LayoutIndexKernels {
         case .uint64: return .uint64(try concat(all(UInt64.self), outer: outer, lengths: lengths))
         case .bool: return .bool(try concat(all(Bool.self), outer: outer, lengths: lengths))
         case .string: return .string(try concat(all(String.self), outer: outer, lengths: lengths))
+        case .lowPrecision(let s):
+            let codes = try parts.map { part in
+                guard case .lowPrecision(let p) = part, p.dataType == s.dataType else {
+                    throw EngineError.invalidInput("Concat: inputs have different types")
+                }
+                return p.codes
+            }
+            return .lowPrecision(s.withCodes(try concat(codes, outer: outer, lengths: lengths)))
         }
     }
 

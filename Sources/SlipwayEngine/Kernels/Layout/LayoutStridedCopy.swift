@@ -31,6 +31,7 @@ enum LayoutStridedCopy {
         case .uint64(let a): .uint64(try copy(a, offset: offset, shape: shape, strides: strides))
         case .bool(let a): .bool(try copy(a, offset: offset, shape: shape, strides: strides))
         case .string(let a): .string(try copy(a, offset: offset, shape: shape, strides: strides))
+        case .lowPrecision(let s): .lowPrecision(s.withCodes(try copy(s.codes, offset: offset, shape: shape, strides: strides)))
         }
     }
 

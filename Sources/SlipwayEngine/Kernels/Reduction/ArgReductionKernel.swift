@@ -25,7 +25,7 @@ enum ArgReductionKernel {
         case .uint16(let a): return try run(a)
         case .uint32(let a): return try run(a)
         case .uint64(let a): return try run(a)
-        case .bool, .string: throw EngineError.invalidInput("cannot take the arg-max/min of tensor(\(storage.dataType))")
+        case .bool, .string, .lowPrecision: throw EngineError.invalidInput("cannot take the arg-max/min of tensor(\(storage.dataType))")
         }
     }
 

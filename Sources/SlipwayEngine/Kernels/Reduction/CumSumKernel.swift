@@ -23,7 +23,7 @@ enum CumSumKernel {
         case .uint16(let a): return .uint16(try run(a, &+, zero: 0))
         case .uint32(let a): return .uint32(try run(a, &+, zero: 0))
         case .uint64(let a): return .uint64(try run(a, &+, zero: 0))
-        case .bool, .string: throw EngineError.invalidInput("CumSum cannot add tensor(\(storage.dataType))")
+        case .bool, .string, .lowPrecision: throw EngineError.invalidInput("CumSum cannot add tensor(\(storage.dataType))")
         }
     }
 

@@ -20,6 +20,7 @@ enum ReductionGather {
         case .uint64(let a): return .uint64(try gather(a, sizes: sizes, strides: strides))
         case .bool(let a): return .bool(try gather(a, sizes: sizes, strides: strides))
         case .string(let a): return .string(try gather(a, sizes: sizes, strides: strides))
+        case .lowPrecision(let s): return .lowPrecision(s.withCodes(try gather(s.codes, sizes: sizes, strides: strides)))
         }
     }
 

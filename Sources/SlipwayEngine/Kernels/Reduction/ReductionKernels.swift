@@ -159,7 +159,7 @@ enum ReductionKernels {
         case .uint64(let a): return .uint64(try apply(a, layout, kind))
         case .bool(let a) where kind == .max || kind == .min:
             return .bool(try apply(a.map { $0 ? UInt8(1) : 0 }, layout, kind).map { $0 != 0 })
-        case .bool, .string:
+        case .bool, .string, .lowPrecision:
             throw EngineError.invalidInput("cannot reduce tensor(\(storage.dataType)) with \(kind)")
         }
     }

@@ -24,7 +24,7 @@ enum TopKKernel {
         case .uint16(let a): return try run(a)
         case .uint32(let a): return try run(a)
         case .uint64(let a): return try run(a)
-        case .bool, .string: throw EngineError.invalidInput("TopK cannot order tensor(\(storage.dataType))")
+        case .bool, .string, .lowPrecision: throw EngineError.invalidInput("TopK cannot order tensor(\(storage.dataType))")
         }
     }
 

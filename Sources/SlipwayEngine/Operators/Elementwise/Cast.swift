@@ -81,6 +81,16 @@ enum ElementwiseCast {
         case 12: .uint32
         case 13: .uint64
         case 16: .bfloat16
+        case 17: .float8e4m3fn
+        case 18: .float8e4m3fnuz
+        case 19: .float8e5m2
+        case 20: .float8e5m2fnuz
+        case 21: .uint4
+        case 22: .int4
+        case 23: .float4e2m1
+        case 24: .float8e8m0
+        case 25: .uint2
+        case 26: .int2
         default: nil
         }
     }
@@ -125,30 +135,44 @@ enum ElementwiseCast {
         }
     }
 
+    /// How conversions to the low-precision types round and saturate (Cast's `saturate` and `round_mode`).
+    struct LowPrecisionMode {
+        var saturate = true
+        var rounding = LowPrecision.E8M0Rounding.up
+    }
+
     /// `t` converted to `target` (the same tensor when the type already matches).
-    static func cast(_ t: Tensor, to target: DataType) throws -> Tensor {
+    static func cast(_ t: Tensor, to target: DataType, mode: LowPrecisionMode = LowPrecisionMode()) throws -> Tensor {
         if t.dataType == target { return t }
         let storage: TensorStorage
         switch t.storage {
-        case .float32(let a): storage = convert(a, to: target)
-        case .float64(let a): storage = convert(a, to: target)
-        case .float16(let a): storage = convert(a, to: target)
-        case .bfloat16(let a): storage = convert(a, to: target)
-        case .int8(let a): storage = convert(a, to: target)
-        case .int16(let a): storage = convert(a, to: target)
-        case .int32(let a): storage = convert(a, to: target)
-        case .int64(let a): storage = convert(a, to: target)
-        case .uint8(let a): storage = convert(a, to: target)
-        case .uint16(let a): storage = convert(a, to: target)
-        case .uint32(let a): storage = convert(a, to: target)
-        case .uint64(let a): storage = convert(a, to: target)
-        case .bool(let a): storage = convert(a, to: target)
-        case .string(let a): storage = try parse(a, to: target)
+        case .float32(let a): storage = try convert(a, to: target, mode: mode)
+        case .float64(let a): storage = try convert(a, to: target, mode: mode)
+        case .float16(let a): storage = try convert(a, to: target, mode: mode)
+        case .bfloat16(let a): storage = try convert(a, to: target, mode: mode)
+        case .int8(let a): storage = try convert(a, to: target, mode: mode)
+        case .int16(let a): storage = try convert(a, to: target, mode: mode)
+        case .int32(let a): storage = try convert(a, to: target, mode: mode)
+        case .int64(let a): storage = try convert(a, to: target, mode: mode)
+        case .uint8(let a): storage = try convert(a, to: target, mode: mode)
+        case .uint16(let a): storage = try convert(a, to: target, mode: mode)
+        case .uint32(let a): storage = try convert(a, to: target, mode: mode)
+        case .uint64(let a): storage = try convert(a, to: target, mode: mode)
+        case .bool(let a): storage = try convert(a, to: target, mode: mode)
+        case .string(let a): storage = try parse(a, to: target, mode: mode)
+        case .lowPrecision(let s):
+            // The 4-/2-bit integers convert like int8; the float formats like their float32 values.
+            if let integers = s.integers() {
+                storage = try convert(integers, to: target, mode: mode)
+            } else {
+                storage = try convert(s.floats(), to: target, mode: mode)
+            }
         }
         return Tensor(uncheckedShape: t.shape, storage: storage)
     }
 
-    static func convert<S: ElementwiseCastSource>(_ a: [S], to target: DataType) -> TensorStorage {
+    static func convert<S: ElementwiseCastSource>(_ a: [S], to target: DataType, mode: LowPrecisionMode = LowPrecisionMode()) throws -> TensorStorage
+    {
         switch target {
         case .float32: .float32(a.map { $0.elementwiseToFloat(Float.self) })
         case .float64: .float64(a.map { $0.elementwiseToFloat(Double.self) })
@@ -164,10 +188,13 @@ enum ElementwiseCast {
         case .uint64: .uint64(a.map { $0.elementwiseToInteger(UInt64.self) })
         case .bool: .bool(a.map(\.elementwiseToBool))
         case .string: .string(a.map(\.elementwiseToString))
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
+            .lowPrecision(
+                try LowPrecision.encode(a.map { $0.elementwiseToFloat(Double.self) }, to: target, saturate: mode.saturate, rounding: mode.rounding))
         }
     }
 
-    static func parse(_ a: [String], to target: DataType) throws -> TensorStorage {
+    static func parse(_ a: [String], to target: DataType, mode: LowPrecisionMode) throws -> TensorStorage {
         switch target {
         case .float32: .float32(try a.map { try parseFloat($0, Float.self) })
         case .float64: .float64(try a.map { try parseFloat($0, Double.self) })
@@ -183,7 +210,22 @@ enum ElementwiseCast {
         case .uint64: .uint64(try a.map { try parseInteger($0, UInt64.self) })
         case .bool: .bool(try a.map(parseBool))
         case .string: .string(a)
+        case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
+            .lowPrecision(
+                try LowPrecision.encode(try a.map { try parseFloat($0, Double.self) }, to: target, saturate: mode.saturate, rounding: mode.rounding))
         }
+    }
+
+    /// Reads the `saturate` and `round_mode` attributes.
+    static func lowPrecisionMode(_ config: OperatorConfiguration, op: String) throws -> LowPrecisionMode {
+        var mode = LowPrecisionMode()
+        mode.saturate = try config.attributes.int("saturate", default: 1) != 0
+        let name = try config.attributes.string("round_mode", default: "up")
+        guard let rounding = LowPrecision.E8M0Rounding(rawValue: name) else {
+            throw EngineError.invalidModel("\(op): attribute 'round_mode' is \"\(name)\", expected \"up\", \"down\" or \"nearest\"")
+        }
+        mode.rounding = rounding
+        return mode
     }
 
     static func trimmed(_ s: String) -> String {
@@ -229,12 +271,16 @@ enum ElementwiseCast {
 }
 
 /// ONNX `Cast`: converts every element to the type given by attribute `to` (an ONNX type code; a
-/// type name before opset 6). Numbers, bools and strings convert both ways; `saturate` only
-/// concerns float8 types, which Slipway does not store.
+/// type name before opset 6). Numbers, bools and strings convert both ways. `saturate` (opset 19+,
+/// default 1) decides whether out-of-range values become the largest finite float8 value or
+/// infinity/NaN; `round_mode` (opset 24+: "up", the default, "down" or "nearest") how values round to
+/// float8e8m0. See ``LowPrecision`` for the low-precision conversions.
 public struct Cast: Operator {
     let target: DataType
+    let mode: ElementwiseCast.LowPrecisionMode
 
     public init(_ config: OperatorConfiguration) throws {
+        mode = try ElementwiseCast.lowPrecisionMode(config, op: "Cast")
         switch config.attributes.values["to"] {
         case .int(let code):
             guard let type = ElementwiseCast.dataType(code: code) else {
@@ -259,13 +305,17 @@ public struct Cast: Operator {
     }
 
     public func run(_ inputs: consuming [Value?], context: RunContext) throws -> [Value] {
-        [.tensor(try ElementwiseCast.cast(try inputs.tensor(0, "input"), to: target))]
+        [.tensor(try ElementwiseCast.cast(try inputs.tensor(0, "input"), to: target, mode: mode))]
     }
 }
 
 /// ONNX `CastLike`: converts `input` to the element type of `target_type` (whose values are unused).
 public struct CastLike: Operator {
-    public init(_ config: OperatorConfiguration) throws {}
+    let mode: ElementwiseCast.LowPrecisionMode
+
+    public init(_ config: OperatorConfiguration) throws {
+        mode = try ElementwiseCast.lowPrecisionMode(config, op: "CastLike")
+    }
 
     public mutating func prepare(_ inputs: [ValueFact?], context: PrepareContext) throws -> [ValueFact] {
         _ = try inputs.dataType(0, "input")
@@ -274,6 +324,6 @@ public struct CastLike: Operator {
 
     public func run(_ inputs: consuming [Value?], context: RunContext) throws -> [Value] {
         let like = try inputs.tensor(1, "target_type")
-        return [.tensor(try ElementwiseCast.cast(try inputs.tensor(0, "input"), to: like.dataType))]
+        return [.tensor(try ElementwiseCast.cast(try inputs.tensor(0, "input"), to: like.dataType, mode: mode))]
     }
 }

@@ -148,6 +148,8 @@ extension ElementwiseUnaryMap {
             return .bool(a)
         case .string:
             throw EngineError.invalidInput("type string is not supported here")
+        case .lowPrecision(let s):
+            throw EngineError.invalidInput("type \(s.dataType) is not supported here")
         }
     }
 }

@@ -45,7 +45,7 @@ public struct Pow: Operator {
         case .uint16(let a): storage = .uint16(try Self.integral(a, y, plan))
         case .uint32(let a): storage = .uint32(try Self.integral(a, y, plan))
         case .uint64(let a): storage = .uint64(try Self.integral(a, y, plan))
-        case .bool, .string: throw EngineError.invalidInput("Pow: input 'X' has type \(x.dataType), expected a numeric type")
+        case .bool, .string, .lowPrecision: throw EngineError.invalidInput("Pow: input 'X' has type \(x.dataType), expected a numeric type")
         }
         return [.tensor(Tensor(uncheckedShape: plan.outputShape, storage: storage))]
     }

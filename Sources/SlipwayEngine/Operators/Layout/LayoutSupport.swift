@@ -125,6 +125,7 @@ extension LayoutSupport {
         case .uint64(let a): .uint64(try fill(a, count))
         case .bool(let a): .bool(try fill(a, count))
         case .string(let a): .string(try fill(a, count))
+        case .lowPrecision(let s): .lowPrecision(s.withCodes(try fill(s.codes, count)))
         }
     }
 

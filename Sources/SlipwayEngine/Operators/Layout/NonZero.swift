@@ -29,6 +29,7 @@ public struct NonZero: Operator {
         case .uint64(let a): positions = Self.positions(a) { $0 != 0 }
         case .bool(let a): positions = Self.positions(a) { $0 }
         case .string(let a): positions = Self.positions(a) { !$0.isEmpty }
+        case .lowPrecision(let s): positions = Self.positions(s.floats()) { $0 != 0 }
         }
         let shape = x.rank == 0 ? [1] : x.shape
         let strides = Shape.strides(shape)

@@ -52,6 +52,7 @@ public struct Trilu: Operator {
         case .uint64(let a): storage = .uint64(geometry.apply(a))
         case .bool(let a): storage = .bool(geometry.apply(a))
         case .string(let a): storage = .string(geometry.apply(a))
+        case .lowPrecision(let s): throw EngineError.invalidInput("Trilu: input 'input' has type \(s.dataType), which Trilu does not support")
         }
         return [.tensor(Tensor(uncheckedShape: input.shape, storage: storage))]
     }
