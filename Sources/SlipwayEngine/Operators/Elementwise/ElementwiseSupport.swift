@@ -207,6 +207,7 @@ extension ElementwiseBinaryMap {
         case (.bool(let x), .bool(let y)): storage = try bools(x, y, plan)
         case (.string(let x), .string(let y)): storage = try strings(x, y, plan)
         default:
+            if a.dataType == b.dataType { throw EngineError.invalidInput("\(what): type \(a.dataType) is not supported") }
             throw EngineError.invalidInput("\(what): inputs have types \(a.dataType) and \(b.dataType); they must match")
         }
         return Tensor(uncheckedShape: plan.outputShape, storage: storage)

@@ -39,7 +39,11 @@ public struct Where: Operator {
         case (.uint64(let a), .uint64(let b)): storage = .uint64(try Self.select(c, a, b, plan))
         case (.bool(let a), .bool(let b)): storage = .bool(try Self.select(c, a, b, plan))
         case (.string(let a), .string(let b)): storage = .string(try Self.select(c, a, b, plan))
-        default: throw EngineError.invalidInput("Where: inputs 'X' and 'Y' have types \(x.dataType) and \(y.dataType); they must match")
+        case (.lowPrecision(let a), .lowPrecision(let b)) where a.dataType == b.dataType:
+            storage = .lowPrecision(a.withCodes(try Self.select(c, a.codes, b.codes, plan)))
+        default:
+            if x.dataType == y.dataType { throw EngineError.invalidInput("Where: type \(x.dataType) is not supported") }
+            throw EngineError.invalidInput("Where: inputs 'X' and 'Y' have types \(x.dataType) and \(y.dataType); they must match")
         }
         return [.tensor(Tensor(uncheckedShape: plan.outputShape, storage: storage))]
     }
