@@ -20,7 +20,12 @@ enum NNSoftmaxKernels {
             y.withUnsafeMutableBufferPointer { ys in
                 // Safe because: x and y both hold outer × axis × inner elements (checked above).
                 guard let xBase = xs.baseAddress, let yBase = ys.baseAddress else { return }
-                if inner == 1 {
+                if inner == 1, mode == .softmax, T.self == Float.self {
+                    // Safe because: T is Float (checked), so the rebinding is an identity.
+                    let xf = UnsafeRawPointer(xBase).assumingMemoryBound(to: Float.self)
+                    let yf = UnsafeMutableRawPointer(yBase).assumingMemoryBound(to: Float.self)
+                    for r in 0..<outer { softmaxRowFloat(xf + r * axis, yf + r * axis, axis) }
+                } else if inner == 1 {
                     for r in 0..<outer { row(xBase + r * axis, yBase + r * axis, axis, mode) }
                 } else {
                     var scratch = [T](repeating: 0, count: 2 * inner)
@@ -34,6 +39,38 @@ enum NNSoftmaxKernels {
             }
         }
         return y
+    }
+
+    /// One contiguous float32 softmax row with the vectorised exp (16 lanes; the tail padded with -inf).
+    static func softmaxRowFloat(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        typealias V = SIMD16<Float>
+        var maximum = x[0]
+        for i in 1..<n where x[i] > maximum { maximum = x[i] }
+        guard maximum.isFinite else {
+            // Infinite or NaN maximum: the scalar path gives the exact IEEE results.
+            row(x, y, n, .softmax)
+            return
+        }
+        let m = V(repeating: maximum)
+        var i = 0
+        while i + 16 <= n {
+            let e = ElementwiseFastMath.exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - m)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
+            i += 16
+        }
+        var sum: Float = 0
+        for j in 0..<i { sum += y[j] }
+        if i < n {
+            var tail = V(repeating: -.infinity)
+            for j in 0..<(n - i) { tail[j] = x[i + j] - maximum }
+            let e = ElementwiseFastMath.exp(tail)
+            for j in 0..<(n - i) {
+                y[i + j] = e[j]
+                sum += e[j]
+            }
+        }
+        let scale = 1 / sum
+        for j in 0..<n { y[j] *= scale }
     }
 
     @inline(__always)
