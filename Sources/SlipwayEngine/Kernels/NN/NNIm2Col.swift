@@ -147,9 +147,9 @@ enum NNIm2Col {
     }
 
     /// ``im2col2D(_:offset:channels:geometry:into:)`` written straight into the packed right-operand layout
-    /// of ``SGEMM`` (column panels of `SGEMM.nr` output positions, depth-major), saving the separate
-    /// packing pass. `packed` must hold `panels · nr · depth` values; lanes past `outputSize` are left as
-    /// they are (zero when the buffer was created zeroed).
+    /// of ``SGEMM`` (column panels of `SGEMM.nr` output positions, depth-major), without materialising
+    /// the whole column matrix. `packed` must hold `panels · nr · depth` values; lanes past `outputSize`
+    /// are written as zero. `SGEMM.nr` must be 16 (one SIMD16 store per panel row).
     static func im2col2DPacked(
         _ x: [Float], offset: Int, channels: Int, geometry g: NNWindowGeometry, into packed: inout [Float]
     ) throws {
@@ -160,38 +160,48 @@ enum NNIm2Col {
         let nr = SGEMM.nr
         let outputSize = oh * ow, depth = channels * kh * kw
         let panels = (outputSize + nr - 1) / nr
-        guard offset >= 0, offset + channels * h * w <= x.count, panels * nr * depth <= packed.count, sw >= 1, sh >= 1
+        guard nr == 16, offset >= 0, offset + channels * h * w <= x.count, panels * nr * depth <= packed.count, sw >= 1, sh >= 1
         else { throw EngineError.runtime("im2col2DPacked: buffers do not fit the geometry \(g)") }
         let panelStride = nr * depth
+        // One im2col row at a time goes through a small buffer (in L1), then into the panels 16 lanes at a time.
+        var rowBuffer = [Float](repeating: 0, count: panels * nr)
         x.withUnsafeBufferPointer { xs in
             packed.withUnsafeMutableBufferPointer { ps in
-                // Safe because: sizes were checked above; input reads are limited to 0 ≤ iy < h, 0 ≤ ix < w as
-                // in im2col2D, and each write goes to panel o / nr (< panels), row k (< depth), lane o % nr.
-                guard let xBase = xs.baseAddress, let pBase = ps.baseAddress else { return }
-                var k = 0
-                for c in 0..<channels {
-                    let plane = xBase + offset + c * h * w
-                    for ki in 0..<kh {
-                        for kj in 0..<kw {
-                            let shift = kj * dw - pw
-                            let first = shift >= 0 ? 0 : (-shift + sw - 1) / sw
-                            let last = min(ow - 1, w - 1 - shift >= 0 ? (w - 1 - shift) / sw : -1)
-                            var panel = pBase + k * nr
-                            var lane = 0
-                            for oy in 0..<oh {
-                                let iy = oy * sh - ph + ki * dh
-                                let rowValid = iy >= 0 && iy < h && first <= last
-                                let source = plane + (rowValid ? iy * w + shift : 0)
-                                for ox in 0..<ow {
-                                    panel[lane] = rowValid && ox >= first && ox <= last ? source[ox * sw] : 0
-                                    lane += 1
-                                    if lane == nr {
-                                        lane = 0
-                                        panel += panelStride
+                rowBuffer.withUnsafeMutableBufferPointer { rs in
+                    // Safe because: sizes were checked above; input reads are limited to 0 ≤ iy < h, 0 ≤ ix < w as
+                    // in im2col2D; the row buffer holds panels · nr values (lanes past outputSize stay zero) and
+                    // each panel write covers lanes [0, nr) of row k < depth of panel p < panels.
+                    guard let xBase = xs.baseAddress, let pBase = ps.baseAddress, let out = rs.baseAddress else { return }
+                    var k = 0
+                    for c in 0..<channels {
+                        let plane = xBase + offset + c * h * w
+                        for ki in 0..<kh {
+                            for kj in 0..<kw {
+                                let shift = kj * dw - pw
+                                let first = shift >= 0 ? 0 : (-shift + sw - 1) / sw
+                                let last = min(ow - 1, w - 1 - shift >= 0 ? (w - 1 - shift) / sw : -1)
+                                for oy in 0..<oh {
+                                    let line = out + oy * ow
+                                    let iy = oy * sh - ph + ki * dh
+                                    if iy < 0 || iy >= h || first > last {
+                                        line.update(repeating: 0, count: ow)
+                                        continue
                                     }
+                                    if first > 0 { line.update(repeating: 0, count: first) }
+                                    let source = plane + iy * w + shift
+                                    if sw == 1 {
+                                        (line + first).update(from: source + first, count: last - first + 1)
+                                    } else {
+                                        for ox in first...last { line[ox] = source[ox * sw] }
+                                    }
+                                    if last < ow - 1 { (line + last + 1).update(repeating: 0, count: ow - 1 - last) }
                                 }
+                                for p in 0..<panels {
+                                    let chunk = UnsafeRawPointer(out + p * nr).loadUnaligned(as: SIMD16<Float>.self)
+                                    UnsafeMutableRawPointer(pBase + p * panelStride + k * nr).storeBytes(of: chunk, as: SIMD16<Float>.self)
+                                }
+                                k += 1
                             }
-                            k += 1
                         }
                     }
                 }

@@ -24,7 +24,11 @@ enum NNSoftmaxKernels {
                     // Safe because: T is Float (checked), so the rebinding is an identity.
                     let xf = UnsafeRawPointer(xBase).assumingMemoryBound(to: Float.self)
                     let yf = UnsafeMutableRawPointer(yBase).assumingMemoryBound(to: Float.self)
-                    for r in 0..<outer { softmaxRowFloat(xf + r * axis, yf + r * axis, axis) }
+                    var scratch = [Float](repeating: 0, count: 16)
+                    scratch.withUnsafeMutableBufferPointer { ss in
+                        guard let sBase = ss.baseAddress else { return }
+                        for r in 0..<outer { softmaxRowFloat(xf + r * axis, yf + r * axis, axis, scratch: sBase) }
+                    }
                 } else if inner == 1 {
                     for r in 0..<outer { row(xBase + r * axis, yBase + r * axis, axis, mode) }
                 } else {
@@ -41,8 +45,9 @@ enum NNSoftmaxKernels {
         return y
     }
 
-    /// One contiguous float32 softmax row with the vectorised exp (16 lanes; the tail padded with -inf).
-    static func softmaxRowFloat(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    /// One contiguous float32 softmax row with the vectorised exp (16 lanes; the tail goes through
+    /// `scratch`, 16 floats, padded with -inf).
+    static func softmaxRowFloat(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, scratch: UnsafeMutablePointer<Float>) {
         typealias V = SIMD16<Float>
         var maximum = x[0]
         for i in 1..<n where x[i] > maximum { maximum = x[i] }
@@ -61,12 +66,12 @@ enum NNSoftmaxKernels {
         var sum: Float = 0
         for j in 0..<i { sum += y[j] }
         if i < n {
-            var tail = V(repeating: -.infinity)
-            for j in 0..<(n - i) { tail[j] = x[i + j] - maximum }
-            let e = ElementwiseFastMath.exp(tail)
+            for j in 0..<16 { scratch[j] = j < n - i ? x[i + j] - maximum : -.infinity }
+            let e = ElementwiseFastMath.exp(UnsafeRawPointer(scratch).loadUnaligned(as: V.self))
+            UnsafeMutableRawPointer(scratch).storeBytes(of: e, as: V.self)
             for j in 0..<(n - i) {
-                y[i + j] = e[j]
-                sum += e[j]
+                y[i + j] = scratch[j]
+                sum += scratch[j]
             }
         }
         let scale = 1 / sum

@@ -132,12 +132,12 @@ struct NNConvProblem {
         if !pointwise, geometry.spatial == 2, let packedWeights {
             // im2col straight into the GEMM's packed layout: no intermediate column matrix.
             let panels = (outputSize + SGEMM.nr - 1) / SGEMM.nr
-            var packedColumns = [Float](repeating: 0, count: panels * SGEMM.nr * depth)
+            var packedB = SGEMMPackedB(depth: depth, columns: outputSize, data: [Float](repeating: 0, count: panels * SGEMM.nr * depth))
             for image in 0..<n {
                 for g in 0..<group {
+                    // Refilled in place: the buffer stays uniquely referenced, so no copy-on-write.
                     try NNIm2Col.im2col2DPacked(
-                        x, offset: (image * c + g * cg) * inputSize, channels: cg, geometry: geometry, into: &packedColumns)
-                    let packedB = SGEMMPackedB(depth: depth, columns: outputSize, data: packedColumns)
+                        x, offset: (image * c + g * cg) * inputSize, channels: cg, geometry: geometry, into: &packedB.data)
                     try SGEMM.multiplyAdd(
                         packedWeights[g], packedB, into: &y, offset: (image * m + g * mg) * outputSize, ldc: outputSize)
                 }
