@@ -4,7 +4,12 @@ import SlipwayTensor
 public struct PlanOptions: Sendable {
     /// Evaluate nodes whose inputs are all constants once, at load time.
     public var constantFolding: Bool
-    public init(constantFolding: Bool = true) { self.constantFolding = constantFolding }
+    /// Merge operator chains (Conv+BatchNormalization+Relu, MatMul+Add+Relu) before planning; see `FusionPass`.
+    public var fusion: Bool
+    public init(constantFolding: Bool = true, fusion: Bool = true) {
+        self.constantFolding = constantFolding
+        self.fusion = fusion
+    }
 }
 
 extension Plan {
@@ -20,7 +25,7 @@ extension Plan {
         _ graph: Graph, inputFacts: [ValueFact?]? = nil, captured: [String: ValueFact] = [:],
         options: PlanOptions = PlanOptions()
     ) throws -> Plan {
-        var builder = PlanBuilder(graph: graph, options: options)
+        var builder = PlanBuilder(graph: options.fusion ? FusionPass.run(graph) : graph, options: options)
         return try builder.build(inputFacts: inputFacts, captured: captured)
     }
 

@@ -13,7 +13,8 @@ struct SGEMMPackedA: Sendable {
 struct SGEMMPackedB: Sendable {
     let depth: Int
     let columns: Int
-    let data: [Float]
+    /// Mutable so that a producer (the convolution's packed im2col) can refill it in place.
+    var data: [Float]
 }
 
 /// Single-precision matrix multiply: a packed, cache-blocked SIMD kernel (BLIS style).

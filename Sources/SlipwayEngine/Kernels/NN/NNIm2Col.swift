@@ -93,6 +93,122 @@ enum NNIm2Col {
         }
     }
 
+    /// `im2col` for 2-D windows without a coordinate table: every (channel, kernel row, kernel column) row
+    /// of `col` is built from contiguous input row segments, with the padding parts zero-filled; the
+    /// result is identical to ``im2col(_:offset:channels:geometry:tables:into:)``.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    static func im2col2D<T: BinaryFloatingPoint>(
+        _ x: [T], offset: Int, channels: Int, geometry g: NNWindowGeometry, into col: inout [T]
+    ) throws {
+        guard g.spatial == 2 else { throw EngineError.runtime("im2col2D: geometry \(g) is not 2-D") }
+        let (h, w) = (g.input[0], g.input[1]), (kh, kw) = (g.kernel[0], g.kernel[1])
+        let (oh, ow) = (g.output[0], g.output[1]), (sh, sw) = (g.strides[0], g.strides[1])
+        let (dh, dw) = (g.dilations[0], g.dilations[1]), (ph, pw) = (g.padsBegin[0], g.padsBegin[1])
+        let outputSize = oh * ow
+        guard offset >= 0, offset + channels * h * w <= x.count, channels * kh * kw * outputSize <= col.count, sw >= 1, sh >= 1
+        else { throw EngineError.runtime("im2col2D: buffers do not fit the geometry \(g)") }
+        x.withUnsafeBufferPointer { xs in
+            col.withUnsafeMutableBufferPointer { cs in
+                // Safe because: sizes were checked above; every input read has 0 ≤ iy < h and 0 ≤ ix < w
+                // (ox is limited to [first, last] computed for that), every write is inside its row of `col`.
+                guard let xBase = xs.baseAddress, let cBase = cs.baseAddress else { return }
+                var row = cBase
+                for c in 0..<channels {
+                    let plane = xBase + offset + c * h * w
+                    for ki in 0..<kh {
+                        for kj in 0..<kw {
+                            // Output columns whose input column ox·sw - pw + kj·dw lies in [0, w).
+                            let shift = kj * dw - pw
+                            let first = shift >= 0 ? 0 : (-shift + sw - 1) / sw
+                            let last = min(ow - 1, w - 1 - shift >= 0 ? (w - 1 - shift) / sw : -1)
+                            for oy in 0..<oh {
+                                let out = row + oy * ow
+                                let iy = oy * sh - ph + ki * dh
+                                if iy < 0 || iy >= h || first > last {
+                                    out.update(repeating: 0, count: ow)
+                                    continue
+                                }
+                                if first > 0 { out.update(repeating: 0, count: first) }
+                                let source = plane + iy * w + shift
+                                if sw == 1 {
+                                    (out + first).update(from: source + first, count: last - first + 1)
+                                } else {
+                                    for ox in first...last { out[ox] = source[ox * sw] }
+                                }
+                                if last < ow - 1 { (out + last + 1).update(repeating: 0, count: ow - 1 - last) }
+                            }
+                            row += outputSize
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// ``im2col2D(_:offset:channels:geometry:into:)`` written straight into the packed right-operand layout
+    /// of ``SGEMM`` (column panels of `SGEMM.nr` output positions, depth-major), without materialising
+    /// the whole column matrix. `packed` must hold `panels · nr · depth` values; lanes past `outputSize`
+    /// are written as zero. `SGEMM.nr` must be 16 (one SIMD16 store per panel row).
+    static func im2col2DPacked(
+        _ x: [Float], offset: Int, channels: Int, geometry g: NNWindowGeometry, into packed: inout [Float]
+    ) throws {
+        guard g.spatial == 2 else { throw EngineError.runtime("im2col2DPacked: geometry \(g) is not 2-D") }
+        let (h, w) = (g.input[0], g.input[1]), (kh, kw) = (g.kernel[0], g.kernel[1])
+        let (oh, ow) = (g.output[0], g.output[1]), (sh, sw) = (g.strides[0], g.strides[1])
+        let (dh, dw) = (g.dilations[0], g.dilations[1]), (ph, pw) = (g.padsBegin[0], g.padsBegin[1])
+        let nr = SGEMM.nr
+        let outputSize = oh * ow, depth = channels * kh * kw
+        let panels = (outputSize + nr - 1) / nr
+        guard nr == 16, offset >= 0, offset + channels * h * w <= x.count, panels * nr * depth <= packed.count, sw >= 1, sh >= 1
+        else { throw EngineError.runtime("im2col2DPacked: buffers do not fit the geometry \(g)") }
+        let panelStride = nr * depth
+        // One im2col row at a time goes through a small buffer (in L1), then into the panels 16 lanes at a time.
+        var rowBuffer = [Float](repeating: 0, count: panels * nr)
+        x.withUnsafeBufferPointer { xs in
+            packed.withUnsafeMutableBufferPointer { ps in
+                rowBuffer.withUnsafeMutableBufferPointer { rs in
+                    // Safe because: sizes were checked above; input reads are limited to 0 ≤ iy < h, 0 ≤ ix < w as
+                    // in im2col2D; the row buffer holds panels · nr values (lanes past outputSize stay zero) and
+                    // each panel write covers lanes [0, nr) of row k < depth of panel p < panels.
+                    guard let xBase = xs.baseAddress, let pBase = ps.baseAddress, let out = rs.baseAddress else { return }
+                    var k = 0
+                    for c in 0..<channels {
+                        let plane = xBase + offset + c * h * w
+                        for ki in 0..<kh {
+                            for kj in 0..<kw {
+                                let shift = kj * dw - pw
+                                let first = shift >= 0 ? 0 : (-shift + sw - 1) / sw
+                                let last = min(ow - 1, w - 1 - shift >= 0 ? (w - 1 - shift) / sw : -1)
+                                for oy in 0..<oh {
+                                    let line = out + oy * ow
+                                    let iy = oy * sh - ph + ki * dh
+                                    if iy < 0 || iy >= h || first > last {
+                                        line.update(repeating: 0, count: ow)
+                                        continue
+                                    }
+                                    if first > 0 { line.update(repeating: 0, count: first) }
+                                    let source = plane + iy * w + shift
+                                    if sw == 1 {
+                                        (line + first).update(from: source + first, count: last - first + 1)
+                                    } else {
+                                        for ox in first...last { line[ox] = source[ox * sw] }
+                                    }
+                                    if last < ow - 1 { (line + last + 1).update(repeating: 0, count: ow - 1 - last) }
+                                }
+                                for p in 0..<panels {
+                                    let chunk = UnsafeRawPointer(out + p * nr).loadUnaligned(as: SIMD16<Float>.self)
+                                    UnsafeMutableRawPointer(pBase + p * panelStride + k * nr).storeBytes(of: chunk, as: SIMD16<Float>.self)
+                                }
+                                k += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The adjoint of `im2col`: adds every `col` entry into the image position it was read from.
     @_specialize(where T == Float)
     @_specialize(where T == Double)

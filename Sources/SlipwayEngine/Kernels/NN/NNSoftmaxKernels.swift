@@ -20,7 +20,16 @@ enum NNSoftmaxKernels {
             y.withUnsafeMutableBufferPointer { ys in
                 // Safe because: x and y both hold outer × axis × inner elements (checked above).
                 guard let xBase = xs.baseAddress, let yBase = ys.baseAddress else { return }
-                if inner == 1 {
+                if inner == 1, mode == .softmax, T.self == Float.self {
+                    // Safe because: T is Float (checked), so the rebinding is an identity.
+                    let xf = UnsafeRawPointer(xBase).assumingMemoryBound(to: Float.self)
+                    let yf = UnsafeMutableRawPointer(yBase).assumingMemoryBound(to: Float.self)
+                    var scratch = [Float](repeating: 0, count: 16)
+                    scratch.withUnsafeMutableBufferPointer { ss in
+                        guard let sBase = ss.baseAddress else { return }
+                        for r in 0..<outer { softmaxRowFloat(xf + r * axis, yf + r * axis, axis, scratch: sBase) }
+                    }
+                } else if inner == 1 {
                     for r in 0..<outer { row(xBase + r * axis, yBase + r * axis, axis, mode) }
                 } else {
                     var scratch = [T](repeating: 0, count: 2 * inner)
@@ -34,6 +43,39 @@ enum NNSoftmaxKernels {
             }
         }
         return y
+    }
+
+    /// One contiguous float32 softmax row with the vectorised exp (16 lanes; the tail goes through
+    /// `scratch`, 16 floats, padded with -inf).
+    static func softmaxRowFloat(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, scratch: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD16<Float>
+        var maximum = x[0]
+        for i in 1..<n where x[i] > maximum { maximum = x[i] }
+        guard maximum.isFinite else {
+            // Infinite or NaN maximum: the scalar path gives the exact IEEE results.
+            row(x, y, n, .softmax)
+            return
+        }
+        let m = V(repeating: maximum)
+        var i = 0
+        while i + 16 <= n {
+            let e = ElementwiseFastMath.exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - m)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
+            i += 16
+        }
+        var sum: Float = 0
+        for j in 0..<i { sum += y[j] }
+        if i < n {
+            for j in 0..<16 { scratch[j] = j < n - i ? x[i + j] - maximum : -.infinity }
+            let e = ElementwiseFastMath.exp(UnsafeRawPointer(scratch).loadUnaligned(as: V.self))
+            UnsafeMutableRawPointer(scratch).storeBytes(of: e, as: V.self)
+            for j in 0..<(n - i) {
+                y[i + j] = scratch[j]
+                sum += scratch[j]
+            }
+        }
+        let scale = 1 / sum
+        for j in 0..<n { y[j] *= scale }
     }
 
     @inline(__always)

@@ -22,7 +22,7 @@ enum ElementwiseActivation: Sendable, ElementwiseUnaryMap {
     func floats<T: ElementwiseFloat>(_ values: inout [T]) throws {
         switch self {
         case .relu:
-            ElementwiseKernels.mapInPlace(&values) { $0 < 0 ? 0 : $0 }
+            if !ElementwiseFastMath.ifFloat(&values, ElementwiseFastMath.relu) { ElementwiseKernels.mapInPlace(&values) { $0 < 0 ? 0 : $0 } }
         case .leakyRelu(let alpha):
             let a = T(alpha)
             ElementwiseKernels.mapInPlace(&values) { $0 < 0 ? a * $0 : $0 }

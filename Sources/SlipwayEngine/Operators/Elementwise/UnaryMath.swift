@@ -15,11 +15,13 @@ enum ElementwiseMath: Sendable, ElementwiseUnaryMap {
         case .floor: ElementwiseKernels.mapInPlace(&values) { $0.rounded(.down) }
         case .round: ElementwiseKernels.mapInPlace(&values) { $0.rounded(.toNearestOrEven) }
         case .sqrt: ElementwiseKernels.mapInPlace(&values) { $0.squareRoot() }
-        case .exp: ElementwiseKernels.mapInPlace(&values) { T.exp($0) }
+        case .exp:
+            if !ElementwiseFastMath.ifFloat(&values, ElementwiseFastMath.exp) { ElementwiseKernels.mapInPlace(&values) { T.exp($0) } }
         case .log: ElementwiseKernels.mapInPlace(&values) { T.log($0) }
         case .reciprocal: ElementwiseKernels.mapInPlace(&values) { 1 / $0 }
         case .sign: ElementwiseKernels.mapInPlace(&values) { $0 > 0 ? 1 : ($0 < 0 ? -1 : ($0.isNaN ? $0 : 0)) }
-        case .erf: ElementwiseKernels.mapInPlace(&values) { T.erf($0) }
+        case .erf:
+            if !ElementwiseFastMath.ifFloat(&values, ElementwiseFastMath.erf) { ElementwiseKernels.mapInPlace(&values) { T.erf($0) } }
         case .sin: ElementwiseKernels.mapInPlace(&values) { T.sin($0) }
         case .cos: ElementwiseKernels.mapInPlace(&values) { T.cos($0) }
         case .tan: ElementwiseKernels.mapInPlace(&values) { T.tan($0) }

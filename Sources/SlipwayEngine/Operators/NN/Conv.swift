@@ -11,6 +11,8 @@ public struct Conv: Operator {
     let group: Int
     /// Per group, the constant weights packed as GEMM left operands (float32 compute path).
     var packedWeights: [SGEMMPackedA]?
+    /// An activation applied to the output, set by the fusion pass (`Conv → Relu`).
+    var activation: NNFusedActivation?
 
     public init(_ config: OperatorConfiguration) throws {
         window = try NNWindowAttributes(config, allowCeilMode: false)
@@ -81,15 +83,17 @@ public struct Conv: Operator {
         let outputShape = [n, m] + g.output
         let storage: TensorStorage
         if x.dataType == .float64 {
-            storage = .float64(
-                try problem.runDouble(
-                    try NNFloat.values(x, as: Double.self), try NNFloat.values(w, as: Double.self),
-                    bias: try bias.map { try NNFloat.values($0, as: Double.self) }))
+            var y = try problem.runDouble(
+                try NNFloat.values(x, as: Double.self), try NNFloat.values(w, as: Double.self),
+                bias: try bias.map { try NNFloat.values($0, as: Double.self) })
+            if activation == .relu { y = y.map { $0 < 0 ? 0 : $0 } }
+            storage = .float64(y)
         } else {
             let packed = packedWeights.flatMap { $0.count == group && $0.first?.depth == problem.depth ? $0 : nil }
-            let y = try problem.runFloat(
+            var y = try problem.runFloat(
                 try NNFloat.values(x, as: Float.self), packed == nil ? try NNFloat.values(w, as: Float.self) : [],
                 packedWeights: packed, bias: try bias.map { try NNFloat.values($0, as: Float.self) })
+            if activation != nil { try NNEpilogue.apply(&y, columns: max(y.count, 1), bias: [], activation: activation) }
             storage = NNFloat.storage(y, as: x.dataType)
         }
         return [.tensor(Tensor(uncheckedShape: outputShape, storage: storage))]
@@ -125,7 +129,22 @@ struct NNConvProblem {
         let inputSize = geometry.inputSize, outputSize = geometry.outputSize
         guard outputSize > 0, depth > 0 else { return y }
         let pointwise = geometry.isPointwise
-        let tables = pointwise ? [] : NNIm2Col.coordinateTables(geometry)
+        if !pointwise, geometry.spatial == 2, let packedWeights {
+            // im2col straight into the GEMM's packed layout: no intermediate column matrix.
+            let panels = (outputSize + SGEMM.nr - 1) / SGEMM.nr
+            var packedB = SGEMMPackedB(depth: depth, columns: outputSize, data: [Float](repeating: 0, count: panels * SGEMM.nr * depth))
+            for image in 0..<n {
+                for g in 0..<group {
+                    // Refilled in place: the buffer stays uniquely referenced, so no copy-on-write.
+                    try NNIm2Col.im2col2DPacked(
+                        x, offset: (image * c + g * cg) * inputSize, channels: cg, geometry: geometry, into: &packedB.data)
+                    try SGEMM.multiplyAdd(
+                        packedWeights[g], packedB, into: &y, offset: (image * m + g * mg) * outputSize, ldc: outputSize)
+                }
+            }
+            return y
+        }
+        let tables = pointwise || geometry.spatial == 2 ? [] : NNIm2Col.coordinateTables(geometry)
         var col = pointwise ? [] : [Float](repeating: 0, count: depth * outputSize)
         for image in 0..<n {
             for g in 0..<group {
@@ -137,7 +156,11 @@ struct NNConvProblem {
                     source = x
                     layout = GEMMLayout(offset: inputOffset, rowStride: inputSize, columnStride: 1)
                 } else {
-                    try NNIm2Col.im2col(x, offset: inputOffset, channels: cg, geometry: geometry, tables: tables, into: &col)
+                    if geometry.spatial == 2 {
+                        try NNIm2Col.im2col2D(x, offset: inputOffset, channels: cg, geometry: geometry, into: &col)
+                    } else {
+                        try NNIm2Col.im2col(x, offset: inputOffset, channels: cg, geometry: geometry, tables: tables, into: &col)
+                    }
                     source = col
                     layout = .rowMajor(columns: outputSize)
                 }

@@ -9,6 +9,12 @@ public struct MatMul: Operator {
     let opset: Int
     /// The constant right operand packed at load time (float32 compute path).
     var packedB: SGEMMPackedB?
+    /// A bias added along the last axis and an activation, set by the fusion pass
+    /// (`MatMul → Add(constant [n]) → Relu`); only with a constant float32 B.
+    var bias: [Float]?
+    /// The rank of the fused bias (`[n]` or `[1, n]`): a `[1, n]` bias turns a rank-1 product into `[1, n]`.
+    var biasRank = 1
+    var activation: NNFusedActivation?
 
     public init(_ config: OperatorConfiguration) throws {
         opset = config.opsetVersion
@@ -39,6 +45,7 @@ public struct MatMul: Operator {
             let n = constant.rank == 1 ? 1 : constant.shape[1]
             packedB = try SGEMM.packB(values, .rowMajor(columns: n), depth: k, columns: n)
         }
+        if bias != nil, biasRank == 2, let s = shape, s.count == 1 { shape = [.fixed(1)] + s }
         return [ValueFact(aType, shape: shape)]
     }
 
@@ -74,7 +81,11 @@ public struct MatMul: Operator {
             let x = try NNFloat.values(a, as: Float.self)
             let packed = packedB.flatMap { $0.depth == problem.k && $0.columns == problem.n ? $0 : nil }
             let y = packed != nil && problem.foldsIntoRows ? [] : try NNFloat.values(b, as: Float.self)
-            storage = NNFloat.storage(try problem.runFloat(x, y, packedB: packed), as: a.dataType)
+            var result = try problem.runFloat(x, y, packedB: packed)
+            if bias != nil || activation != nil {
+                try NNEpilogue.apply(&result, columns: max(problem.n, 1), bias: bias ?? [], activation: activation)
+            }
+            storage = NNFloat.storage(result, as: a.dataType)
         case .int32(let x): storage = .int32(try problem.runInteger(x, try Self.same(b, as: Int32.self)))
         case .int64(let x): storage = .int64(try problem.runInteger(x, try Self.same(b, as: Int64.self)))
         case .uint32(let x): storage = .uint32(try problem.runInteger(x, try Self.same(b, as: UInt32.self)))
@@ -82,7 +93,9 @@ public struct MatMul: Operator {
         default:
             throw EngineError.invalidInput("MatMul does not support type \(a.dataType)")
         }
-        return [.tensor(Tensor(uncheckedShape: problem.outputShape, storage: storage))]
+        var shape = problem.outputShape
+        if bias != nil, biasRank == 2, shape.count == 1 { shape = [1] + shape }
+        return [.tensor(Tensor(uncheckedShape: shape, storage: storage))]
     }
 
     static func same<T: TensorElement>(_ t: Tensor, as type: T.Type) throws -> [T] {

@@ -44,7 +44,11 @@ public struct MaxPool: Operator {
         let indices: [Int]
         switch x.storage {
         case .float32(let a):
-            (storage, indices) = try wrap(NNPoolKernels.max(a, planes: planes, plan: plan, lowest: -Float.infinity, withIndices: withIndices))
+            if !withIndices, let y = try NNPoolKernels.maxFloat2D(a, planes: planes, geometry: plan.geometry) {
+                (storage, indices) = (.float32(y), [])
+            } else {
+                (storage, indices) = try wrap(NNPoolKernels.max(a, planes: planes, plan: plan, lowest: -Float.infinity, withIndices: withIndices))
+            }
         case .float64(let a):
             (storage, indices) = try wrap(NNPoolKernels.max(a, planes: planes, plan: plan, lowest: -Double.infinity, withIndices: withIndices))
         case .float16, .bfloat16:
