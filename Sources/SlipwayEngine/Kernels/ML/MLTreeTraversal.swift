@@ -31,7 +31,32 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     /// The largest feature index an interior node reads (-1 when there are none).
     var maxFeatureId = -1
 
+    /// The nodes packed one struct per node (one cache line holds several), for the interleaved walk;
+    /// filled by ``pack()``, empty until then. A leaf's children are itself.
+    var packed: [MLPackedNode<T>] = []
+
     var nodeCount: Int { modes.count }
+
+    /// Fills ``packed`` from the per-field arrays (call once the children are final).
+    mutating func pack() {
+        packed = []
+        packed.reserveCapacity(nodeCount)
+        for i in 0..<nodeCount {
+            let leaf = modes[i] == MLNodeMode.leaf.rawValue
+            packed.append(
+                MLPackedNode(
+                    threshold: thresholds[i], feature: leaf ? 0 : featureIds[i], trueChild: leaf ? Int32(i) : trueChild[i],
+                    falseChild: leaf ? Int32(i) : falseChild[i]))
+        }
+    }
+}
+
+/// One tree node in the packed layout: what the walk reads at each step, side by side.
+struct MLPackedNode<T: BinaryFloatingPoint & Sendable>: Sendable {
+    var threshold: T
+    var feature: Int32
+    var trueChild: Int32
+    var falseChild: Int32
 }
 
 /// Finds the leaf each row reaches in one tree. `leaves` and `leavesReference` compute the same thing;
@@ -49,6 +74,23 @@ enum MLTreeTraversal {
         else {
             leavesReference(forest, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves)
             return
+        }
+        if let mode = forest.uniformMode, !forest.hasMissingTracks, forest.packed.count == forest.nodeCount, stride > 0 {
+            switch mode {
+            case .leq:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <=)
+                return
+            case .lt:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <)
+                return
+            case .gte:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >=)
+                return
+            case .gt:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >)
+                return
+            default: break
+            }
         }
         let leafMode = MLNodeMode.leaf.rawValue
         // Safe because: every pointer below comes from a `withUnsafeBufferPointer` on an array that outlives
@@ -114,6 +156,73 @@ enum MLTreeTraversal {
                                 }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Walks four rows at a time through one tree of packed nodes, branch-free: each step moves every row
+    /// to the child its comparison picks, and a row at a leaf stays there (a leaf's children are itself),
+    /// so the four walks end together when no row moves. Interior nodes never point to themselves (the
+    /// builder checks it), so "no row moved" means every row is at its leaf. Rows left over are walked
+    /// one by one. The caller checked the bounds ``leaves(_:root:x:stride:firstRow:rowCount:into:)`` needs;
+    /// the packed array holds one node per node index, and a leaf reads feature 0 < stride.
+    @inline(__always)
+    static func interleaved<T>(
+        _ nodes: [MLPackedNode<T>], root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int,
+        into leaves: inout [Int32], _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: node indices are `root` (checked < nodeCount == nodes.count by the caller) or
+        // children, which the builder checked are < nodeCount; features are <= maxFeatureId < stride or 0
+        // for leaves (stride > 0); rows are < firstRow + rowCount, whose end * stride <= x.count (checked by
+        // the caller); `leaves` has >= rowCount slots (checked by the caller). No pointer escapes.
+        x.withUnsafeBufferPointer { xb in
+            nodes.withUnsafeBufferPointer { nb in
+                leaves.withUnsafeMutableBufferPointer { ob in
+                    guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
+                    var r = 0
+                    while r + 4 <= rowCount {
+                        let x0 = xp + (firstRow + r) * stride
+                        let x1 = x0 + stride
+                        let x2 = x1 + stride
+                        let x3 = x2 + stride
+                        var i0 = root
+                        var i1 = root
+                        var i2 = root
+                        var i3 = root
+                        while true {
+                            let n0 = np[Int(i0)]
+                            let n1 = np[Int(i1)]
+                            let n2 = np[Int(i2)]
+                            let n3 = np[Int(i3)]
+                            let j0 = hit(x0[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
+                            let j1 = hit(x1[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
+                            let j2 = hit(x2[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
+                            let j3 = hit(x3[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
+                            if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { break }
+                            i0 = j0
+                            i1 = j1
+                            i2 = j2
+                            i3 = j3
+                        }
+                        out[r] = i0
+                        out[r + 1] = i1
+                        out[r + 2] = i2
+                        out[r + 3] = i3
+                        r += 4
+                    }
+                    while r < rowCount {
+                        let xr = xp + (firstRow + r) * stride
+                        var i = root
+                        while true {
+                            let n = np[Int(i)]
+                            let j = hit(xr[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+                            if j == i { break }
+                            i = j
+                        }
+                        out[r] = i
+                        r += 1
                     }
                 }
             }

@@ -118,6 +118,7 @@ struct MLTreeBuilder<T: BinaryFloatingPoint & Sendable> {
         if modeCount.count == 1, let only = modeCount.keys.first, only != MLNodeMode.member.rawValue {
             model.forest.uniformMode = MLNodeMode(rawValue: only)
         }
+        model.forest.pack()
         return model
     }
 
