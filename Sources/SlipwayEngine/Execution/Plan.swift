@@ -72,11 +72,13 @@ public struct Plan: Sendable {
     }
 
     private func execute(_ inputValues: [Value?], captured: [Value?], context: RunContext) throws -> [Value] {
-        var slots = template
+        // Constants stay in `template` (copying it would retain every constant on every run); a slot
+        // reads its own value, else the template's.
+        var slots = [Value?](repeating: nil, count: slotCount)
         for (slot, value) in zip(inputSlots, inputValues) { slots[slot] = value }
         for (slot, value) in zip(capturedSlots, captured) { slots[slot] = value }
         for step in steps {
-            let args = step.inputs.map { slot in slot.flatMap { slots[$0] } }
+            let args = step.inputs.map { slot in slot.flatMap { slots[$0] ?? template[$0] } }
             for slot in step.consumed { slots[slot] = nil }
             let results: [Value]
             do {
@@ -96,7 +98,7 @@ public struct Plan: Sendable {
         var outputs: [Value] = []
         outputs.reserveCapacity(outputSlots.count)
         for (i, slot) in outputSlots.enumerated() {
-            guard let value = slots[slot] else {
+            guard let value = slots[slot] ?? template[slot] else {
                 throw EngineError.runtime("graph output '\(self.outputs[i].name)' was not computed")
             }
             outputs.append(value)
