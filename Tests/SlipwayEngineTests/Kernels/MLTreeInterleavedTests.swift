@@ -7,11 +7,20 @@ import Testing
 @Suite struct MLTreeInterleavedTests {
     @Test(arguments: [MLNodeMode.leq, .lt, .gte, .gt])
     func interleavedWalkMatchesReference(mode: MLNodeMode) throws {
-        var rng = MLTreeTraversalKernelTests.SplitMix(state: UInt64(mode.rawValue) &+ 99)
+        // Depth 4: every tree takes the level-by-level walk; depth 12: most take the four-row walk.
+        for depth in [4, 12] {
+            try check(mode: mode, depth: depth)
+        }
+    }
+
+    func check(mode: MLNodeMode, depth: Int) throws {
+        var rng = MLTreeTraversalKernelTests.SplitMix(state: UInt64(mode.rawValue) &+ 99 &+ UInt64(depth))
         let features = 7
         let model = try MLTreeTraversalKernelTests.randomForest(
-            &rng, trees: 25, depth: 10, features: features, modes: [mode], missing: false)
+            &rng, trees: 25, depth: depth, features: features, modes: [mode], missing: false)
         #expect(model.forest.packed.count == model.forest.nodeCount)
+        let shallow = model.forest.roots.filter { model.forest.rootHeights[Int($0)] >= 0 }.count
+        #expect(depth <= MLTreeTraversal.levelWalkDepth ? shallow == model.forest.roots.count : shallow < model.forest.roots.count)
         let rows = 203
         var x = (0..<(rows * features)).map { _ in rng.unit() * 4 }
         for i in Swift.stride(from: 5, to: x.count, by: 17) { x[i] = .nan }

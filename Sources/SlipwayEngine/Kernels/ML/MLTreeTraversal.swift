@@ -37,8 +37,27 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
 
     var nodeCount: Int { modes.count }
 
-    /// Fills ``packed`` from the per-field arrays (call once the children are final).
+    /// Per node: for tree roots, the number of steps from the root to its deepest leaf when that is at most
+    /// ``MLTreeTraversal/levelWalkDepth`` (else -1); -1 for other nodes. Filled by ``pack()``.
+    var rootHeights: [Int32] = []
+
+    /// Fills ``packed`` and ``rootHeights`` from the per-field arrays (call once children and roots are final).
     mutating func pack() {
+        rootHeights = [Int32](repeating: -1, count: nodeCount)
+        for root in roots where root >= 0 && Int(root) < nodeCount {
+            // Depth-first, giving up past the level-walk limit (so shared subtrees cannot blow up the work).
+            var stack: [(node: Int, depth: Int)] = [(Int(root), 0)]
+            var height = 0
+            while let (node, depth) = stack.popLast() {
+                height = Swift.max(height, depth)
+                if height > MLTreeTraversal.levelWalkDepth { break }
+                guard modes[node] != MLNodeMode.leaf.rawValue else { continue }
+                for child in [trueChild[node], falseChild[node]] where child >= 0 && Int(child) < nodeCount {
+                    stack.append((Int(child), depth + 1))
+                }
+            }
+            if height <= MLTreeTraversal.levelWalkDepth { rootHeights[Int(root)] = Int32(height) }
+        }
         packed = []
         packed.reserveCapacity(nodeCount)
         for i in 0..<nodeCount {
@@ -76,6 +95,24 @@ enum MLTreeTraversal {
             return
         }
         if let mode = forest.uniformMode, !forest.hasMissingTracks, forest.packed.count == forest.nodeCount, stride > 0 {
+            let height = forest.rootHeights.count == forest.nodeCount ? Int(forest.rootHeights[Int(root)]) : -1
+            if height >= 0 {
+                switch mode {
+                case .leq:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <=)
+                    return
+                case .lt:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <)
+                    return
+                case .gte:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >=)
+                    return
+                case .gt:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >)
+                    return
+                default: break
+                }
+            }
             switch mode {
             case .leq:
                 interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <=)
@@ -155,6 +192,36 @@ enum MLTreeTraversal {
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Trees at most this deep are walked level by level (``levels``), deeper ones four rows at a time.
+    static let levelWalkDepth = 8
+
+    /// Walks all rows through a shallow tree level by level: `height` steps, each moving every row one node
+    /// down (a row at a leaf stays, a leaf's children being itself). No exit tests, and the rows of one
+    /// level are independent, so their loads overlap. Same bounds as ``interleaved``.
+    @inline(__always)
+    static func levels<T>(
+        _ nodes: [MLPackedNode<T>], root: Int32, height: Int, x: [T], stride: Int, firstRow: Int, rowCount: Int,
+        into leaves: inout [Int32], _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: as in `interleaved` (node indices are the root or checked children, features are
+        // < stride, rows end within x, `leaves` holds >= rowCount slots); no pointer escapes.
+        x.withUnsafeBufferPointer { xb in
+            nodes.withUnsafeBufferPointer { nb in
+                leaves.withUnsafeMutableBufferPointer { ob in
+                    guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
+                    for r in 0..<rowCount { out[r] = root }
+                    let x0 = xp + firstRow * stride
+                    for _ in 0..<height {
+                        for r in 0..<rowCount {
+                            let n = np[Int(out[r])]
+                            out[r] = hit(x0[r * stride + Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
                         }
                     }
                 }

@@ -329,8 +329,9 @@ extension MLTreeModel {
     @_specialize(exported:false,where T == Double)
     func accumulate(x: [T], rows: Int, stride: Int, aggregate: MLAggregate) -> MLTreeScores<T> {
         let n = targetCount
-        var scores = MLTreeScores<T>(
-            score: [T](repeating: 0, count: rows * n), has: [Bool](repeating: false, count: rows * n))
+        // Local arrays (not the struct's fields) so the inner loops index plain uniquely held buffers.
+        var score = [T](repeating: 0, count: rows * n)
+        var has = [Bool](repeating: false, count: rows * n)
         let block = 128
         var leaves = [Int32](repeating: 0, count: block)
         var start = 0
@@ -341,40 +342,54 @@ extension MLTreeModel {
                 if n == 1 {
                     switch aggregate {
                     case .sum, .average:
-                        for r in 0..<count { scores.score[start + r] += leafValue[Int(leaves[r])] }
+                        for r in 0..<count { score[start + r] += leafValue[Int(leaves[r])] }
                     case .min:
                         for r in 0..<count {
                             let v = leafValue[Int(leaves[r])]
-                            if !scores.has[start + r] || v < scores.score[start + r] { scores.score[start + r] = v }
-                            scores.has[start + r] = true
+                            if !has[start + r] || v < score[start + r] { score[start + r] = v }
+                            has[start + r] = true
                         }
                     case .max:
                         for r in 0..<count {
                             let v = leafValue[Int(leaves[r])]
-                            if !scores.has[start + r] || v > scores.score[start + r] { scores.score[start + r] = v }
-                            scores.has[start + r] = true
+                            if !has[start + r] || v > score[start + r] { score[start + r] = v }
+                            has[start + r] = true
                         }
                     }
                 } else {
                     for r in 0..<count {
                         let leaf = Int(leaves[r])
                         let first = Int(weightStart[leaf])
+                        let end = first + Int(weightCount[leaf])
                         let base = (start + r) * n
-                        for w in first..<(first + Int(weightCount[leaf])) {
-                            let k = base + Int(weightTargets[w])
-                            let v = weightValues[w]
-                            switch aggregate {
-                            case .sum, .average: scores.score[k] += v
-                            case .min: if !scores.has[k] || v < scores.score[k] { scores.score[k] = v }
-                            case .max: if !scores.has[k] || v > scores.score[k] { scores.score[k] = v }
+                        switch aggregate {
+                        case .sum, .average:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                score[k] += weightValues[w]
+                                has[k] = true
                             }
-                            scores.has[k] = true
+                        case .min:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                let v = weightValues[w]
+                                if !has[k] || v < score[k] { score[k] = v }
+                                has[k] = true
+                            }
+                        case .max:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                let v = weightValues[w]
+                                if !has[k] || v > score[k] { score[k] = v }
+                                has[k] = true
+                            }
                         }
                     }
                 }
             }
             start += count
         }
+        let scores = MLTreeScores<T>(score: score, has: has)
         return scores
     }
 
