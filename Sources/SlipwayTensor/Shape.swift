@@ -25,7 +25,9 @@ public enum Shape {
 
     /// The numpy-broadcast shape of several shapes, or `nil` when they do not broadcast.
     public static func broadcast(_ shapes: [[Int]]) -> [Int]? {
-        let rank = shapes.map(\.count).max() ?? 0
+        // A plain loop: `map(\.count)` goes through a key path and an array allocation on every call.
+        var rank = 0
+        for shape in shapes where shape.count > rank { rank = shape.count }
         var result = Array(repeating: 1, count: rank)
         for shape in shapes {
             let offset = rank - shape.count

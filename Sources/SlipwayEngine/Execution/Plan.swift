@@ -5,15 +5,25 @@ import SlipwayTensor
 /// A plan is immutable and `Sendable`: any number of threads may call ``run(_:)`` at once; each call
 /// keeps its own value slots.
 public struct Plan: Sendable {
-    struct Step: Sendable {
-        var op: any Operator
-        var label: String
+    /// One operator call. A class, so that walking the steps retains one reference per step instead of
+    /// copying (and retaining) every field.
+    final class Step: Sendable {
+        let op: any Operator
+        let label: String
         /// Slot of each input (nil: omitted optional input).
-        var inputs: [Int?]
+        let inputs: [Int?]
         /// Slot of each output (nil: output unused).
-        var outputs: [Int?]
+        let outputs: [Int?]
         /// Slots whose last use is this step: released before the call so kernels may reuse their buffers.
-        var consumed: [Int]
+        let consumed: [Int]
+
+        init(op: any Operator, label: String, inputs: [Int?], outputs: [Int?], consumed: [Int]) {
+            self.op = op
+            self.label = label
+            self.inputs = inputs
+            self.outputs = outputs
+            self.consumed = consumed
+        }
     }
 
     /// The graph inputs the caller must feed, with their inferred facts (initializer-backed inputs excluded).
@@ -62,13 +72,13 @@ public struct Plan: Sendable {
     }
 
     private func execute(_ inputValues: [Value?], captured: [Value?], context: RunContext) throws -> [Value] {
-        var slots = template
+        // Constants stay in `template` (copying it would retain every constant on every run); a slot
+        // reads its own value, else the template's.
+        var slots = [Value?](repeating: nil, count: slotCount)
         for (slot, value) in zip(inputSlots, inputValues) { slots[slot] = value }
         for (slot, value) in zip(capturedSlots, captured) { slots[slot] = value }
         for step in steps {
-            var args: [Value?] = []
-            args.reserveCapacity(step.inputs.count)
-            for slot in step.inputs { args.append(slot.flatMap { slots[$0] }) }
+            let args = step.inputs.map { slot in slot.flatMap { slots[$0] ?? template[$0] } }
             for slot in step.consumed { slots[slot] = nil }
             let results: [Value]
             do {
@@ -88,7 +98,7 @@ public struct Plan: Sendable {
         var outputs: [Value] = []
         outputs.reserveCapacity(outputSlots.count)
         for (i, slot) in outputSlots.enumerated() {
-            guard let value = slots[slot] else {
+            guard let value = slots[slot] ?? template[slot] else {
                 throw EngineError.runtime("graph output '\(self.outputs[i].name)' was not computed")
             }
             outputs.append(value)

@@ -155,7 +155,7 @@ struct PlanBuilder {
         let capturedSlots = capturedNames.map { slot($0) }
         var template: [Int: Value] = [:]
         var lastUse: [Int: Int] = [:]
-        var planned: [Plan.Step] = []
+        var planned: [(op: any Operator, label: String, inputs: [Int?], outputs: [Int?])] = []
         for (stepIndex, entry) in steps.enumerated() {
             var inputSlotsOfStep: [Int?] = []
             for name in entry.node.inputs + entry.implicit {
@@ -169,8 +169,7 @@ struct PlanBuilder {
                 inputSlotsOfStep.append(s)
             }
             let outputSlotsOfStep = entry.node.outputs.map { $0.isEmpty ? nil : slot($0) }
-            planned.append(
-                Plan.Step(op: entry.op, label: entry.node.label, inputs: inputSlotsOfStep, outputs: outputSlotsOfStep, consumed: []))
+            planned.append((entry.op, entry.node.label, inputSlotsOfStep, outputSlotsOfStep))
         }
         let outputSlots = graph.outputs.map { slot($0.name) }
         for (output, s) in zip(graph.outputs, outputSlots) {
@@ -178,8 +177,14 @@ struct PlanBuilder {
         }
         // A slot is released at its last use unless it is an output, a constant or a fed value.
         let pinned = Set(outputSlots).union(template.keys).union(inputSlots).union(capturedSlots)
+        var consumed = [[Int]](repeating: [], count: planned.count)
         for (s, stepIndex) in lastUse where !pinned.contains(s) {
-            planned[stepIndex].consumed.append(s)
+            consumed[stepIndex].append(s)
+        }
+        let finalSteps = planned.indices.map { i in
+            Plan.Step(
+                op: planned[i].op, label: planned[i].label, inputs: planned[i].inputs, outputs: planned[i].outputs,
+                consumed: consumed[i])
         }
         // Fed inputs are released at their last use too: the caller's copy keeps the buffer alive anyway.
         var slotsTemplate = [Value?](repeating: nil, count: slotOf.count)
@@ -188,7 +193,7 @@ struct PlanBuilder {
         return Plan(
             inputs: feedable, outputs: outputs, capturedNames: capturedNames, slotCount: slotOf.count,
             template: slotsTemplate, inputSlots: inputSlots, capturedSlots: capturedSlots,
-            outputSlots: outputSlots, steps: planned)
+            outputSlots: outputSlots, steps: finalSteps)
     }
 
     /// Values a node's subgraphs read from this graph's scope.

@@ -20,35 +20,58 @@ struct ElementwiseBroadcast: Sendable, Equatable {
 
     /// Plans the broadcast of `shapes`, or returns nil when they do not broadcast.
     init?(_ shapes: [[Int]]) {
-        guard let out = Shape.broadcast(shapes), let total = Shape.elementCount(out) else { return nil }
+        if shapes.count == 2, let quick = ElementwiseBroadcast(quickPair: shapes[0], shapes[1]) {
+            self = quick
+            return
+        }
+        // Written with few allocations: it runs on every call of every broadcasting operator.
+        // The full/broadcast pattern of an axis is a bit mask over the inputs (at most 64 of them).
+        let n = shapes.count
+        guard n <= 64 else { return nil }
+        var rank = 0
+        for shape in shapes where shape.count > rank { rank = shape.count }
+        var out = [Int](repeating: 1, count: rank)
         var counts: [Int] = []
+        counts.reserveCapacity(n)
         for shape in shapes {
             guard let c = Shape.elementCount(shape) else { return nil }
             counts.append(c)
+            let offset = rank - shape.count
+            for (i, d) in shape.enumerated() {
+                let current = out[offset + i]
+                if current == d || d == 1 { continue }
+                guard current == 1 else { return nil }
+                out[offset + i] = d
+            }
         }
-        let rank = out.count
-        let padded = shapes.map { Array(repeating: 1, count: rank - $0.count) + $0 }
+        guard let total = Shape.elementCount(out) else { return nil }
         // Merge axes with equal "full / broadcast" patterns; drop output axes of size 1.
         var dims: [Int] = []
-        var full: [[Bool]] = []  // per merged dim, per input
+        var masks: [UInt64] = []
         for axis in 0..<rank where out[axis] != 1 {
-            let pattern = padded.map { $0[axis] != 1 }
-            if let last = full.last, last == pattern, let d = dims.last {
-                dims[dims.count - 1] = d * out[axis]
+            var mask: UInt64 = 0
+            for (k, shape) in shapes.enumerated() {
+                let offset = rank - shape.count
+                if axis >= offset && shape[axis - offset] != 1 { mask |= 1 << UInt64(k) }
+            }
+            if let last = masks.last, last == mask {
+                dims[dims.count - 1] *= out[axis]
             } else {
                 dims.append(out[axis])
-                full.append(pattern)
+                masks.append(mask)
             }
         }
         if dims.isEmpty {
             dims = [1]
-            full = [Array(repeating: false, count: shapes.count)]
+            masks = [0]
         }
         var strides: [[Int]] = []
-        for input in 0..<shapes.count {
-            var s = Array(repeating: 0, count: dims.count)
+        strides.reserveCapacity(n)
+        for input in 0..<n {
+            var s = [Int](repeating: 0, count: dims.count)
             var acc = 1
-            for d in stride(from: dims.count - 1, through: 0, by: -1) where full[d][input] {
+            let bit: UInt64 = 1 << UInt64(input)
+            for d in Swift.stride(from: dims.count - 1, through: 0, by: -1) where masks[d] & bit != 0 {
                 s[d] = acc
                 acc *= dims[d]
             }
@@ -60,6 +83,46 @@ struct ElementwiseBroadcast: Sendable, Equatable {
         self.inputCounts = counts
         self.count = total
     }
+
+    /// The common binary cases planned without the general axis merge (it allocates a dozen small
+    /// arrays, which dominates small tensors): equal shapes, or one side a single value whose rank does
+    /// not exceed the other's. Returns nil for every other pair. The plan is one dimension of the
+    /// output's element count; the general planner gives the same iteration (strides may differ only
+    /// when every extent is 1, where they are never multiplied by a non-zero index).
+    private init?(quickPair a: [Int], _ b: [Int]) {
+        guard let ca = Shape.elementCount(a), let cb = Shape.elementCount(b) else { return nil }
+        if a == b {
+            self.init(outputShape: a, dims: [ca], strides: ElementwiseBroadcast.bothContiguous, inputCounts: [ca, cb], count: ca)
+        } else if cb == 1 && b.count <= a.count {
+            self.init(outputShape: a, dims: [ca], strides: ElementwiseBroadcast.secondRepeated, inputCounts: [ca, cb], count: ca)
+        } else if ca == 1 && a.count <= b.count {
+            self.init(outputShape: b, dims: [cb], strides: ElementwiseBroadcast.firstRepeated, inputCounts: [ca, cb], count: cb)
+        } else {
+            return nil
+        }
+    }
+
+    /// The output shape of the pairs ``ElementwiseKernels/quickBinary(_:_:_:)`` handles: equal shapes, or
+    /// one side a single value whose rank does not exceed the other's; nil otherwise.
+    static func quickShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+        if a == b { return a }
+        guard let ca = Shape.elementCount(a), let cb = Shape.elementCount(b) else { return nil }
+        if cb == 1 && b.count <= a.count { return a }
+        if ca == 1 && a.count <= b.count { return b }
+        return nil
+    }
+
+    private init(outputShape: [Int], dims: [Int], strides: [[Int]], inputCounts: [Int], count: Int) {
+        self.outputShape = outputShape
+        self.dims = dims
+        self.strides = strides
+        self.inputCounts = inputCounts
+        self.count = count
+    }
+
+    private static let bothContiguous: [[Int]] = [[1], [1]]
+    private static let secondRepeated: [[Int]] = [[1], [0]]
+    private static let firstRepeated: [[Int]] = [[0], [1]]
 }
 
 /// Loops over broadcast inputs. Each fast kernel here has a plain, safe `...Reference` twin that
@@ -132,6 +195,28 @@ enum ElementwiseKernels {
                 }
             }
         }
+    }
+
+    /// `f(a, b)` for the pairs that need no broadcast plan (see ``ElementwiseBroadcast/quickShape(_:_:)``):
+    /// element by element when both hold the same count, else against the side holding one value; nil when
+    /// the counts fit neither. Plain safe code: for small tensors the plan costs more than the loop.
+    static func quickBinary<A, B, R>(_ a: [A], _ b: [B], _ f: (A, B) -> R) -> [R]? {
+        var out: [R] = []
+        if a.count == b.count {
+            out.reserveCapacity(a.count)
+            for i in a.indices { out.append(f(a[i], b[i])) }
+        } else if b.count == 1 {
+            let v = b[0]
+            out.reserveCapacity(a.count)
+            for x in a { out.append(f(x, v)) }
+        } else if a.count == 1 {
+            let v = a[0]
+            out.reserveCapacity(b.count)
+            for y in b { out.append(f(v, y)) }
+        } else {
+            return nil
+        }
+        return out
     }
 
     /// The safe reference for ``binary(_:_:_:_:)``: one broadcast index walk per input.

@@ -31,7 +31,51 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     /// The largest feature index an interior node reads (-1 when there are none).
     var maxFeatureId = -1
 
+    /// The nodes packed one struct per node (one cache line holds several), for the interleaved walk;
+    /// filled by ``pack()``, empty until then. A leaf's children are itself.
+    var packed: [MLPackedNode<T>] = []
+
     var nodeCount: Int { modes.count }
+
+    /// Per node: for tree roots, the number of steps from the root to its deepest leaf when that is at most
+    /// ``MLTreeTraversal/levelWalkDepth`` (else -1); -1 for other nodes. Filled by ``pack()``.
+    var rootHeights: [Int32] = []
+
+    /// Fills ``packed`` and ``rootHeights`` from the per-field arrays (call once children and roots are final).
+    mutating func pack() {
+        rootHeights = [Int32](repeating: -1, count: nodeCount)
+        for root in roots where root >= 0 && Int(root) < nodeCount {
+            // Depth-first, giving up past the level-walk limit (so shared subtrees cannot blow up the work).
+            var stack: [(node: Int, depth: Int)] = [(Int(root), 0)]
+            var height = 0
+            while let (node, depth) = stack.popLast() {
+                height = Swift.max(height, depth)
+                if height > MLTreeTraversal.levelWalkDepth { break }
+                guard modes[node] != MLNodeMode.leaf.rawValue else { continue }
+                for child in [trueChild[node], falseChild[node]] where child >= 0 && Int(child) < nodeCount {
+                    stack.append((Int(child), depth + 1))
+                }
+            }
+            if height <= MLTreeTraversal.levelWalkDepth { rootHeights[Int(root)] = Int32(height) }
+        }
+        packed = []
+        packed.reserveCapacity(nodeCount)
+        for i in 0..<nodeCount {
+            let leaf = modes[i] == MLNodeMode.leaf.rawValue
+            packed.append(
+                MLPackedNode(
+                    threshold: thresholds[i], feature: leaf ? 0 : featureIds[i], trueChild: leaf ? Int32(i) : trueChild[i],
+                    falseChild: leaf ? Int32(i) : falseChild[i]))
+        }
+    }
+}
+
+/// One tree node in the packed layout: what the walk reads at each step, side by side.
+struct MLPackedNode<T: BinaryFloatingPoint & Sendable>: Sendable {
+    var threshold: T
+    var feature: Int32
+    var trueChild: Int32
+    var falseChild: Int32
 }
 
 /// Finds the leaf each row reaches in one tree. `leaves` and `leavesReference` compute the same thing;
@@ -49,6 +93,41 @@ enum MLTreeTraversal {
         else {
             leavesReference(forest, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves)
             return
+        }
+        if let mode = forest.uniformMode, !forest.hasMissingTracks, forest.packed.count == forest.nodeCount, stride > 0 {
+            let height = forest.rootHeights.count == forest.nodeCount ? Int(forest.rootHeights[Int(root)]) : -1
+            if height >= 0 {
+                switch mode {
+                case .leq:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <=)
+                    return
+                case .lt:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <)
+                    return
+                case .gte:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >=)
+                    return
+                case .gt:
+                    levels(forest.packed, root: root, height: height, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >)
+                    return
+                default: break
+                }
+            }
+            switch mode {
+            case .leq:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <=)
+                return
+            case .lt:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <)
+                return
+            case .gte:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >=)
+                return
+            case .gt:
+                interleaved(forest.packed, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >)
+                return
+            default: break
+            }
         }
         let leafMode = MLNodeMode.leaf.rawValue
         // Safe because: every pointer below comes from a `withUnsafeBufferPointer` on an array that outlives
@@ -112,6 +191,181 @@ enum MLTreeTraversal {
                                         }
                                     }
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Trees at most this deep are walked level by level (``levels``), deeper ones four rows at a time.
+    static let levelWalkDepth = 8
+
+    /// Walks all rows through a shallow tree level by level: `height` steps, each moving every row one node
+    /// down (a row at a leaf stays, a leaf's children being itself). No exit tests, and the rows of one
+    /// level are independent, so their loads overlap. Same bounds as ``interleaved``.
+    @inline(__always)
+    static func levels<T>(
+        _ nodes: [MLPackedNode<T>], root: Int32, height: Int, x: [T], stride: Int, firstRow: Int, rowCount: Int,
+        into leaves: inout [Int32], _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: as in `interleaved` (node indices are the root or checked children, features are
+        // < stride, rows end within x, `leaves` holds >= rowCount slots); no pointer escapes.
+        x.withUnsafeBufferPointer { xb in
+            nodes.withUnsafeBufferPointer { nb in
+                leaves.withUnsafeMutableBufferPointer { ob in
+                    guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
+                    levelsCore(np, root: root, height: height, xp + firstRow * stride, stride: stride, rowCount: rowCount, out, hit)
+                }
+            }
+        }
+    }
+
+    /// The loop of ``levels``: `x0` points at the first row, `out` at `rowCount` slots.
+    @inline(__always)
+    static func levelsCore<T>(
+        _ np: UnsafePointer<MLPackedNode<T>>, root: Int32, height: Int, _ x0: UnsafePointer<T>, stride: Int, rowCount: Int,
+        _ out: UnsafeMutablePointer<Int32>, _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: the callers pass pointers and bounds established as documented on `levels`.
+        for r in 0..<rowCount { out[r] = root }
+        for _ in 0..<height {
+            for r in 0..<rowCount {
+                let n = np[Int(out[r])]
+                out[r] = hit(x0[r * stride + Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+            }
+        }
+    }
+
+    /// Walks four rows at a time through one tree of packed nodes, branch-free: each step moves every row
+    /// to the child its comparison picks, and a row at a leaf stays there (a leaf's children are itself),
+    /// so the four walks end together when no row moves. Interior nodes never point to themselves (the
+    /// builder checks it), so "no row moved" means every row is at its leaf. Rows left over are walked
+    /// one by one. The caller checked the bounds ``leaves(_:root:x:stride:firstRow:rowCount:into:)`` needs;
+    /// the packed array holds one node per node index, and a leaf reads feature 0 < stride.
+    @inline(__always)
+    static func interleaved<T>(
+        _ nodes: [MLPackedNode<T>], root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int,
+        into leaves: inout [Int32], _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: node indices are `root` (checked < nodeCount == nodes.count by the caller) or
+        // children, which the builder checked are < nodeCount; features are <= maxFeatureId < stride or 0
+        // for leaves (stride > 0); rows are < firstRow + rowCount, whose end * stride <= x.count (checked by
+        // the caller); `leaves` has >= rowCount slots (checked by the caller). No pointer escapes.
+        x.withUnsafeBufferPointer { xb in
+            nodes.withUnsafeBufferPointer { nb in
+                leaves.withUnsafeMutableBufferPointer { ob in
+                    guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
+                    interleavedCore(np, root: root, xp + firstRow * stride, stride: stride, rowCount: rowCount, out, hit)
+                }
+            }
+        }
+    }
+
+    /// The loop of ``interleaved``: `xp` points at the first row, `out` at `rowCount` slots.
+    @inline(__always)
+    static func interleavedCore<T>(
+        _ np: UnsafePointer<MLPackedNode<T>>, root: Int32, _ xp: UnsafePointer<T>, stride: Int, rowCount: Int,
+        _ out: UnsafeMutablePointer<Int32>, _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: the callers pass pointers and bounds established as documented on `interleaved`.
+        var r = 0
+        while r + 4 <= rowCount {
+            let x0 = xp + r * stride
+            let x1 = x0 + stride
+            let x2 = x1 + stride
+            let x3 = x2 + stride
+            var i0 = root
+            var i1 = root
+            var i2 = root
+            var i3 = root
+            while true {
+                let n0 = np[Int(i0)]
+                let n1 = np[Int(i1)]
+                let n2 = np[Int(i2)]
+                let n3 = np[Int(i3)]
+                let j0 = hit(x0[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
+                let j1 = hit(x1[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
+                let j2 = hit(x2[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
+                let j3 = hit(x3[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
+                if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { break }
+                i0 = j0
+                i1 = j1
+                i2 = j2
+                i3 = j3
+            }
+            out[r] = i0
+            out[r + 1] = i1
+            out[r + 2] = i2
+            out[r + 3] = i3
+            r += 4
+        }
+        while r < rowCount {
+            let xr = xp + r * stride
+            var i = root
+            while true {
+                let n = np[Int(i)]
+                let j = hit(xr[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+                if j == i { break }
+                i = j
+            }
+            out[r] = i
+            r += 1
+        }
+    }
+
+    /// The leaves of every tree for rows `firstRow ..< firstRow + rowCount`: tree `t` (in `forest.roots`
+    /// order) writes `leaves[t * rowCount ..< (t + 1) * rowCount]`. One kernel call for the whole forest
+    /// (the per-call setup dominates at batch 1); forests without the packed fast path go tree by tree
+    /// through ``leaves(_:root:x:stride:firstRow:rowCount:into:)``.
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
+    static func leavesOfAllTrees<T>(
+        _ forest: MLForest<T>, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32]
+    ) {
+        let trees = forest.roots.count
+        let fast =
+            rowCount > 0 && stride > 0 && leaves.count >= trees * rowCount && (firstRow + rowCount) * stride <= x.count
+            && forest.maxFeatureId < stride && !forest.hasMissingTracks && forest.packed.count == forest.nodeCount
+            && forest.rootHeights.count == forest.nodeCount
+            && forest.roots.allSatisfy { $0 >= 0 && Int($0) < forest.nodeCount }
+        if fast, let mode = forest.uniformMode {
+            switch mode {
+            case .leq: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <=)
+            case .lt: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <)
+            case .gte: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >=)
+            case .gt: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >)
+            default: break
+            }
+        }
+        var one = [Int32](repeating: 0, count: Swift.max(rowCount, 1))
+        for (t, root) in forest.roots.enumerated() {
+            MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &one)
+            for r in 0..<rowCount where t * rowCount + r < leaves.count { leaves[t * rowCount + r] = one[r] }
+        }
+    }
+
+    @inline(__always)
+    static func allTrees<T>(
+        _ forest: MLForest<T>, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32],
+        _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: `leavesOfAllTrees` checked every root < nodeCount == packed.count == rootHeights.count,
+        // rows within x, features < stride and trees * rowCount <= leaves.count; no pointer escapes.
+        x.withUnsafeBufferPointer { xb in
+            forest.packed.withUnsafeBufferPointer { nb in
+                forest.rootHeights.withUnsafeBufferPointer { hb in
+                    leaves.withUnsafeMutableBufferPointer { ob in
+                        guard let xp = xb.baseAddress, let np = nb.baseAddress, let o = ob.baseAddress else { return }
+                        let x0 = xp + firstRow * stride
+                        for (t, root) in forest.roots.enumerated() {
+                            let out = o + t * rowCount
+                            let height = Int(hb[Int(root)])
+                            if height >= 0 {
+                                levelsCore(np, root: root, height: height, x0, stride: stride, rowCount: rowCount, out, hit)
+                            } else {
+                                interleavedCore(np, root: root, x0, stride: stride, rowCount: rowCount, out, hit)
                             }
                         }
                     }

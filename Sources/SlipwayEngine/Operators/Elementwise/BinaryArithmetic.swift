@@ -16,6 +16,17 @@ enum ElementwiseArithmetic: Sendable, ElementwiseBinaryMap {
         }
     }
 
+    func float32Quick(_ a: [Float], _ b: [Float]) -> TensorStorage? {
+        let result: [Float]?
+        switch self {
+        case .add: result = ElementwiseKernels.quickBinary(a, b, +)
+        case .sub: result = ElementwiseKernels.quickBinary(a, b, -)
+        case .mul: result = ElementwiseKernels.quickBinary(a, b, *)
+        case .div: result = ElementwiseKernels.quickBinary(a, b, /)
+        }
+        return result.map { .float32($0) }
+    }
+
     func integers<T: IntegerElement>(_ a: [T], _ b: [T], _ plan: ElementwiseBroadcast) throws -> TensorStorage {
         switch self {
         case .add: return T.wrap(try elementwiseBinary(a, b, plan, &+))

@@ -23,6 +23,18 @@ enum ElementwiseComparison: Sendable, ElementwiseBinaryMap {
         try compare(a, b, plan)
     }
 
+    func float32Quick(_ a: [Float], _ b: [Float]) -> TensorStorage? {
+        let result: [Bool]?
+        switch self {
+        case .equal: result = ElementwiseKernels.quickBinary(a, b, ==)
+        case .greater: result = ElementwiseKernels.quickBinary(a, b, >)
+        case .less: result = ElementwiseKernels.quickBinary(a, b, <)
+        case .greaterOrEqual: result = ElementwiseKernels.quickBinary(a, b, >=)
+        case .lessOrEqual: result = ElementwiseKernels.quickBinary(a, b, <=)
+        }
+        return result.map { .bool($0) }
+    }
+
     func integers<T: IntegerElement>(_ a: [T], _ b: [T], _ plan: ElementwiseBroadcast) throws -> TensorStorage {
         try compare(a, b, plan)
     }

@@ -165,6 +165,9 @@ protocol ElementwiseBinaryMap {
     func bools(_ a: [Bool], _ b: [Bool], _ plan: ElementwiseBroadcast) throws -> TensorStorage
     /// Strings; by default rejected.
     func strings(_ a: [String], _ b: [String], _ plan: ElementwiseBroadcast) throws -> TensorStorage
+    /// float32 inputs of equal shapes or with one side a single value, computed without a broadcast plan
+    /// (see ``ElementwiseKernels/quickBinary(_:_:_:)``); nil (the default) to take the general path.
+    func float32Quick(_ a: [Float], _ b: [Float]) -> TensorStorage?
 }
 
 extension ElementwiseBinaryMap {
@@ -177,6 +180,7 @@ extension ElementwiseBinaryMap {
     func strings(_ a: [String], _ b: [String], _ plan: ElementwiseBroadcast) throws -> TensorStorage {
         throw EngineError.invalidInput("type string is not supported here")
     }
+    func float32Quick(_ a: [Float], _ b: [Float]) -> TensorStorage? { nil }
 
     /// Narrow floats: computed in Float; a float32 result is narrowed back to `T`.
     func narrow<T: ElementwiseNarrowFloat>(_ a: [T], _ b: [T], _ plan: ElementwiseBroadcast) throws -> TensorStorage {
@@ -187,6 +191,12 @@ extension ElementwiseBinaryMap {
 
     /// Broadcasts `a` and `b` and applies the function; the inputs must hold the same element type.
     func apply(_ a: Tensor, _ b: Tensor, _ what: String) throws -> Tensor {
+        // Small float tensors of one shape (or against a scalar): planning the broadcast costs more than the loop.
+        if case .float32(let x) = a.storage, case .float32(let y) = b.storage, let shape = ElementwiseBroadcast.quickShape(a.shape, b.shape),
+            let storage = float32Quick(x, y)
+        {
+            return Tensor(uncheckedShape: shape, storage: storage)
+        }
         guard let plan = ElementwiseBroadcast([a.shape, b.shape]) else {
             throw EngineError.invalidInput("\(what): shapes \(a.shape) and \(b.shape) do not broadcast")
         }

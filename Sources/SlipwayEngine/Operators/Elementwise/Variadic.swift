@@ -13,6 +13,16 @@ enum ElementwiseVariadic: Sendable, ElementwiseBinaryMap {
         }
     }
 
+    func float32Quick(_ a: [Float], _ b: [Float]) -> TensorStorage? {
+        let result: [Float]?
+        switch self {
+        case .max: result = ElementwiseKernels.quickBinary(a, b) { $0 > $1 || $0.isNaN ? $0 : $1 }
+        case .min: result = ElementwiseKernels.quickBinary(a, b) { $0 < $1 || $0.isNaN ? $0 : $1 }
+        case .sum: result = ElementwiseKernels.quickBinary(a, b, +)
+        }
+        return result.map { .float32($0) }
+    }
+
     func integers<T: IntegerElement>(_ a: [T], _ b: [T], _ plan: ElementwiseBroadcast) throws -> TensorStorage {
         switch self {
         case .max: T.wrap(try elementwiseBinary(a, b, plan) { Swift.max($0, $1) })

@@ -8,6 +8,9 @@ import SlipwayTensor
 public struct Reshape: Operator {
     let attributeShape: [Int]?
     let allowZero: Bool
+    /// The requested shape when it is known at load (the attribute, or a constant input 'shape'), validated
+    /// once in `prepare`.
+    var constantShape: [Int]? = nil
 
     public init(_ config: OperatorConfiguration) throws {
         if config.opsetVersion < 5 {
@@ -22,7 +25,8 @@ public struct Reshape: Operator {
         allowZero = config.opsetVersion >= 14 && allowZeroValue != 0
     }
 
-    public func prepare(_ inputs: [ValueFact?], context: PrepareContext) throws -> [ValueFact] {
+    public mutating func prepare(_ inputs: [ValueFact?], context: PrepareContext) throws -> [ValueFact] {
+        constantShape = nil
         let dataType = try inputs.dataType(0, "data")
         let requested: [Int]
         if let attributeShape {
@@ -39,14 +43,20 @@ public struct Reshape: Operator {
             requested = constant
         }
         try Self.validate(requested, allowZero: allowZero, code: .invalidModel)
+        constantShape = requested
         let input = inputs.optionalFact(0)?.shape
         return [ValueFact(dataType, shape: try Self.inferDims(input, requested, allowZero: allowZero))]
     }
 
     public func run(_ inputs: [Value?], context: RunContext) throws -> [Value] {
         let data = try inputs.tensor(0, "data")
-        let requested = try attributeShape ?? LayoutSupport.integers(try inputs.tensor(1, "shape"), "Reshape: input 'shape'")
-        try Self.validate(requested, allowZero: allowZero, code: .invalidInput)
+        let requested: [Int]
+        if let known = constantShape {
+            requested = known
+        } else {
+            requested = try attributeShape ?? LayoutSupport.integers(try inputs.tensor(1, "shape"), "Reshape: input 'shape'")
+            try Self.validate(requested, allowZero: allowZero, code: .invalidInput)
+        }
         let shape = try Self.resolve(data.shape, requested, allowZero: allowZero)
         return [.tensor(Tensor(uncheckedShape: shape, storage: data.storage))]
     }

@@ -39,6 +39,16 @@ struct MLKeyTable: Sendable {
         }
     }
 
+    /// The position of one floating key, -1 when absent (NaN matches a NaN key).
+    @inline(__always)
+    func position(ofFloating key: Double) -> Int {
+        key.isNaN ? (nanPosition ?? -1) : (floats[key] ?? -1)
+    }
+
+    /// The position of one integer key, -1 when absent.
+    @inline(__always)
+    func position(ofInteger key: Int64) -> Int { integers[key] ?? -1 }
+
     /// The position of each element of `x` among the keys, -1 when absent.
     func positions(of x: Tensor, op: String) throws -> [Int] {
         switch (kind, x.storage) {

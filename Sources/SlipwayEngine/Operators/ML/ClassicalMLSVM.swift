@@ -30,42 +30,33 @@ struct MLSVMKernel: Sendable {
         }
     }
 
-    /// `out[r * m + v]` = kernel(row r of x, row v of vectors) for `rows` rows of `k` features and `m` vectors;
-    /// `linearBias` is the constant the LINEAR kernel adds (rho[0] in the liblinear modes, else 0).
-    func apply(x: [Float], rows: Int, vectors: [Float], m: Int, k: Int, linearBias: Float) -> [Float] {
-        var out = [Float](repeating: 0, count: rows * m)
-        for r in 0..<rows {
-            let xr = r * k
-            for v in 0..<m {
-                let vr = v * k
-                var result: Float
-                if kind == .rbf {
-                    var sum: Float = 0
-                    for j in 0..<k {
-                        let d = x[xr + j] - vectors[vr + j]
-                        sum += d * d
-                    }
-                    result = Float.exp(-gamma * sum)
+    /// `out[r * m + v]` = kernel(row r of x, vector v) for `rows` rows of `k` features and `m` vectors given
+    /// transposed (`vectorsT[j * m + v]`, see ``MLSVMKernels/transpose(_:m:k:)``); `linearBias` is the
+    /// constant the LINEAR kernel adds (rho[0] in the liblinear modes, else 0).
+    func apply(x: [Float], rows: Int, vectorsT: [Float], m: Int, k: Int, linearBias: Float) -> [Float] {
+        if kind == .rbf {
+            var out = MLSVMKernels.squaredDistances(x: x, rows: rows, k: k, vectorsT: vectorsT, m: m)
+            for i in out.indices { out[i] = Float.exp(-gamma * out[i]) }
+            return out
+        }
+        var out = MLSVMKernels.dots(x: x, rows: rows, k: k, vectorsT: vectorsT, m: m)
+        switch kind {
+        case .linear:
+            for i in out.indices { out[i] = out[i] + linearBias }
+        case .poly:
+            for i in out.indices {
+                let base = gamma * out[i] + coef0
+                if degree == 2 {
+                    out[i] = base * base
+                } else if degree == 3 {
+                    out[i] = base * base * base
                 } else {
-                    var dot: Float = 0
-                    for j in 0..<k { dot += x[xr + j] * vectors[vr + j] }
-                    switch kind {
-                    case .linear: result = dot + linearBias
-                    case .poly:
-                        let base = gamma * dot + coef0
-                        if degree == 2 {
-                            result = base * base
-                        } else if degree == 3 {
-                            result = base * base * base
-                        } else {
-                            result = Float.pow(base, degree)
-                        }
-                    case .sigmoid: result = Float.tanh(gamma * dot + coef0)
-                    case .rbf: result = 0
-                    }
+                    out[i] = Float.pow(base, degree)
                 }
-                out[r * m + v] = result
             }
+        case .sigmoid:
+            for i in out.indices { out[i] = Float.tanh(gamma * out[i] + coef0) }
+        case .rbf: break
         }
         return out
     }

@@ -118,6 +118,7 @@ struct MLTreeBuilder<T: BinaryFloatingPoint & Sendable> {
         if modeCount.count == 1, let only = modeCount.keys.first, only != MLNodeMode.member.rawValue {
             model.forest.uniformMode = MLNodeMode(rawValue: only)
         }
+        model.forest.pack()
         return model
     }
 
@@ -328,52 +329,71 @@ extension MLTreeModel {
     @_specialize(exported:false,where T == Double)
     func accumulate(x: [T], rows: Int, stride: Int, aggregate: MLAggregate) -> MLTreeScores<T> {
         let n = targetCount
-        var scores = MLTreeScores<T>(
-            score: [T](repeating: 0, count: rows * n), has: [Bool](repeating: false, count: rows * n))
-        let block = 128
-        var leaves = [Int32](repeating: 0, count: block)
+        // Local arrays (not the struct's fields) so the inner loops index plain uniquely held buffers.
+        var score = [T](repeating: 0, count: rows * n)
+        var has = [Bool](repeating: false, count: rows * n)
+        // Leaves of every tree for a block of rows in one kernel call; the block shrinks for huge forests.
+        let trees = Swift.max(forest.roots.count, 1)
+        let block = Swift.max(1, Swift.min(128, 65536 / trees))
+        var allLeaves = [Int32](repeating: 0, count: trees * block)
         var start = 0
         while start < rows {
             let count = Swift.min(block, rows - start)
-            for root in forest.roots {
-                MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: start, rowCount: count, into: &leaves)
+            MLTreeTraversal.leavesOfAllTrees(forest, x: x, stride: stride, firstRow: start, rowCount: count, into: &allLeaves)
+            for t in forest.roots.indices {
+                let leaves = allLeaves[(t * count)..<(t * count + count)]
+                let l0 = t * count
                 if n == 1 {
                     switch aggregate {
                     case .sum, .average:
-                        for r in 0..<count { scores.score[start + r] += leafValue[Int(leaves[r])] }
+                        for r in 0..<count { score[start + r] += leafValue[Int(leaves[l0 + r])] }
                     case .min:
                         for r in 0..<count {
-                            let v = leafValue[Int(leaves[r])]
-                            if !scores.has[start + r] || v < scores.score[start + r] { scores.score[start + r] = v }
-                            scores.has[start + r] = true
+                            let v = leafValue[Int(leaves[l0 + r])]
+                            if !has[start + r] || v < score[start + r] { score[start + r] = v }
+                            has[start + r] = true
                         }
                     case .max:
                         for r in 0..<count {
-                            let v = leafValue[Int(leaves[r])]
-                            if !scores.has[start + r] || v > scores.score[start + r] { scores.score[start + r] = v }
-                            scores.has[start + r] = true
+                            let v = leafValue[Int(leaves[l0 + r])]
+                            if !has[start + r] || v > score[start + r] { score[start + r] = v }
+                            has[start + r] = true
                         }
                     }
                 } else {
                     for r in 0..<count {
-                        let leaf = Int(leaves[r])
+                        let leaf = Int(leaves[l0 + r])
                         let first = Int(weightStart[leaf])
+                        let end = first + Int(weightCount[leaf])
                         let base = (start + r) * n
-                        for w in first..<(first + Int(weightCount[leaf])) {
-                            let k = base + Int(weightTargets[w])
-                            let v = weightValues[w]
-                            switch aggregate {
-                            case .sum, .average: scores.score[k] += v
-                            case .min: if !scores.has[k] || v < scores.score[k] { scores.score[k] = v }
-                            case .max: if !scores.has[k] || v > scores.score[k] { scores.score[k] = v }
+                        switch aggregate {
+                        case .sum, .average:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                score[k] += weightValues[w]
+                                has[k] = true
                             }
-                            scores.has[k] = true
+                        case .min:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                let v = weightValues[w]
+                                if !has[k] || v < score[k] { score[k] = v }
+                                has[k] = true
+                            }
+                        case .max:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                let v = weightValues[w]
+                                if !has[k] || v > score[k] { score[k] = v }
+                                has[k] = true
+                            }
                         }
                     }
                 }
             }
             start += count
         }
+        let scores = MLTreeScores<T>(score: score, has: has)
         return scores
     }
 

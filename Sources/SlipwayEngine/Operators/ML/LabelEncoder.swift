@@ -93,6 +93,29 @@ public struct LabelEncoder: Operator {
 
     public func run(_ inputs: [Value?], context: RunContext) throws -> [Value] {
         let x = try inputs.tensor(0, "X")
+        // The common tables into float32 (skl2onnx's IsolationForest maps int64 leaf ids to depths): one
+        // lookup per element, no intermediate arrays.
+        if reverse == nil, case .float32(let table) = values.storage, case .float32(let fallback) = defaultValue.storage,
+            let d = fallback.first
+        {
+            switch x.storage {
+            case .int64(let a) where keys.keyType == .int64:
+                var out = [Float](repeating: d, count: a.count)
+                for i in a.indices {
+                    let p = keys.position(ofInteger: a[i])
+                    if p >= 0 && p < table.count { out[i] = table[p] }
+                }
+                return [.tensor(Tensor(uncheckedShape: x.shape, storage: .float32(out)))]
+            case .float32(let a) where keys.keyType == .float32:
+                var out = [Float](repeating: d, count: a.count)
+                for i in a.indices {
+                    let p = keys.position(ofFloating: Double(a[i]))
+                    if p >= 0 && p < table.count { out[i] = table[p] }
+                }
+                return [.tensor(Tensor(uncheckedShape: x.shape, storage: .float32(out)))]
+            default: break
+            }
+        }
         let t = try table(for: x.dataType)
         let positions = try t.keys.positions(of: x, op: Self.op)
         return [.tensor(try mlGather(t.values, positions: positions, fallback: t.defaultValue, shape: x.shape))]

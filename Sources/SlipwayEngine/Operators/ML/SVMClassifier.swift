@@ -15,6 +15,9 @@ public struct SVMClassifier: Operator {
     let vectorCount: Int
     let supportVectors: [Float]
     let coefficients: [Float]
+    /// The vectors the kernel compares rows with (support vectors, or the liblinear coefficient rows),
+    /// transposed for ``MLSVMKernels``.
+    let kernelVectorsT: [Float]
     let rho: [Float]
     let probA: [Float]
     let probB: [Float]
@@ -87,6 +90,10 @@ public struct SVMClassifier: Operator {
             featureCount = coefficients.count / classCount
         }
         self.kernel = kernel
+        kernelVectorsT =
+            svcMode
+            ? MLSVMKernels.transpose(supportVectors, m: vectorCount, k: featureCount)
+            : MLSVMKernels.transpose(coefficients, m: classCount, k: featureCount)
         weightsArePositive = !coefficients.contains { $0 < 0 }
     }
 
@@ -123,7 +130,7 @@ public struct SVMClassifier: Operator {
         var labelIndex = [Int](repeating: 0, count: rows)
         let k = classCount
         if !svcMode {
-            let scores = kernel.apply(x: x, rows: rows, vectors: coefficients, m: k, k: featureCount, linearBias: rho[0])
+            let scores = kernel.apply(x: x, rows: rows, vectorsT: kernelVectorsT, m: k, k: featureCount, linearBias: rho[0])
             for r in 0..<rows {
                 let range = (r * k)..<(r * k + k)
                 var best = range.lowerBound
@@ -133,7 +140,7 @@ public struct SVMClassifier: Operator {
                 MLMath.transformRow(&out, range, transform)
             }
         } else {
-            let kernels = kernel.apply(x: x, rows: rows, vectors: supportVectors, m: vectorCount, k: featureCount, linearBias: 0)
+            let kernels = kernel.apply(x: x, rows: rows, vectorsT: kernelVectorsT, m: vectorCount, k: featureCount, linearBias: 0)
             var pairScores = [Float](repeating: 0, count: pairCount)
             var votes = [Int](repeating: 0, count: k)
             var pairwise = [Float](repeating: 0, count: k * k)

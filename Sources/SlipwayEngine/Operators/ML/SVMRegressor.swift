@@ -8,6 +8,8 @@ public struct SVMRegressor: Operator {
     let vectorCount: Int
     let supportVectors: [Float]
     let coefficients: [Float]
+    /// The support vectors (or the coefficients, without them) transposed for ``MLSVMKernels``.
+    let kernelVectorsT: [Float]
     let rho: Float
     let featureCount: Int
     let oneClass: Bool
@@ -41,6 +43,10 @@ public struct SVMRegressor: Operator {
             kernel.kind = .linear
         }
         self.kernel = kernel
+        kernelVectorsT =
+            vectorCount > 0
+            ? MLSVMKernels.transpose(supportVectors, m: vectorCount, k: featureCount)
+            : MLSVMKernels.transpose(coefficients, m: 1, k: featureCount)
     }
 
     public func prepare(_ inputs: [ValueFact?], context: PrepareContext) throws -> [ValueFact] {
@@ -62,7 +68,7 @@ public struct SVMRegressor: Operator {
         let x = try MLConvert.floats(xt, op: Self.op)
         var out: [Float]
         if vectorCount > 0 {
-            let kernels = kernel.apply(x: x, rows: g.rows, vectors: supportVectors, m: vectorCount, k: featureCount, linearBias: 0)
+            let kernels = kernel.apply(x: x, rows: g.rows, vectorsT: kernelVectorsT, m: vectorCount, k: featureCount, linearBias: 0)
             out = [Float](repeating: 0, count: g.rows)
             for r in 0..<g.rows {
                 var dot: Float = 0
@@ -70,7 +76,7 @@ public struct SVMRegressor: Operator {
                 out[r] = dot + rho
             }
         } else {
-            out = kernel.apply(x: x, rows: g.rows, vectors: coefficients, m: 1, k: featureCount, linearBias: rho)
+            out = kernel.apply(x: x, rows: g.rows, vectorsT: kernelVectorsT, m: 1, k: featureCount, linearBias: rho)
         }
         if oneClass { out = out.map { $0 > 0 ? 1 : -1 } }
         return [.tensor(Tensor(uncheckedShape: [g.rows, 1], storage: .float32(out)))]
