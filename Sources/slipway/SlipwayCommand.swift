@@ -2,10 +2,10 @@ import ArgumentParser
 import SlipwayRuntime
 
 @main
-struct SlipwayCommand: ParsableCommand {
+struct SlipwayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway",
         abstract: "Serve, version, watch and protect machine-learning models.",
         version: SlipwayRuntime.version,
-        subcommands: [InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self])
+        subcommands: [ServeCommand.self, InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self])
 }
