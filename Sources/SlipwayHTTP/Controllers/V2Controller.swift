@@ -1,3 +1,4 @@
+public import HTTPTypes
 public import Hummingbird
 public import SlipwayRuntime
 
@@ -7,7 +8,7 @@ public import SlipwayRuntime
 /// ``AdmissionControl``.
 public struct V2Controller<Models: ModelProvider>: Sendable {
     /// The extensions advertised by `GET /v2`: only what works.
-    public static var extensions: [String] { [] }
+    public static var extensions: [String] { ["binary_tensor_data"] }
 
     let models: Models
     let pool: InferencePool
@@ -62,18 +63,42 @@ public struct V2Controller<Models: ModelProvider>: Sendable {
 
     func infer(_ request: Request, _ context: SlipwayRequestContext) async throws -> Response {
         let (name, version) = try Self.target(context)
+        let jsonLength = try Self.jsonLength(request)
         let buffer = try await request.body.collect(upTo: configuration.maxBodySize)
         let body = [UInt8](buffer: buffer)
         let models = self.models
         let pool = self.pool
-        let output = try await admission.admit(name) { () async throws(InferenceError) -> [UInt8] in
-            try await pool.run { () throws(InferenceError) -> [UInt8] in
-                let decoded = try InferenceRequest.decode(json: body)
+        let (output, outputJSONLength) = try await admission.admit(name) { () async throws(InferenceError) -> ([UInt8], Int?) in
+            try await pool.run { () throws(InferenceError) -> ([UInt8], Int?) in
+                let decoded: InferenceRequest
+                if let jsonLength {
+                    decoded = try InferenceRequest.decode(body: body, jsonLength: jsonLength)
+                } else {
+                    decoded = try InferenceRequest.decode(json: body)
+                }
                 let model = try models.model(named: name, version: version)
-                return try model.infer(decoded).encodeJSON()
+                let encoded = try model.infer(decoded).encode(binary: decoded.wantsBinary(output:))
+                return (encoded.body, encoded.jsonLength)
             }
         }
-        return Self.json(output)
+        guard let outputJSONLength else { return Self.json(output) }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/octet-stream", HTTPField.Name.inferenceHeaderContentLength: String(outputJSONLength)],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+    }
+
+    /// The `Inference-Header-Content-Length` of a binary request; nil for plain JSON. A raw binary body
+    /// (length 0, Triton's single-input shortcut) is not supported.
+    static func jsonLength(_ request: Request) throws(InferenceError) -> Int? {
+        guard let text = request.headers[.inferenceHeaderContentLength] else { return nil }
+        guard let n = Int(text), n >= 0 else {
+            throw .badRequest("Inference-Header-Content-Length must be a non-negative integer, got '\(text)'")
+        }
+        guard n > 0 else {
+            throw .badRequest("Inference-Header-Content-Length: 0 (a raw binary body without a JSON header) is not supported")
+        }
+        return n
     }
 
     static func target(_ context: SlipwayRequestContext) throws -> (name: String, version: String?) {
@@ -85,4 +110,10 @@ public struct V2Controller<Models: ModelProvider>: Sendable {
     }
 
     static func json(_ text: String) -> Response { json(Array(text.utf8)) }
+}
+
+extension HTTPField.Name {
+    /// Triton's header giving the length of the JSON part of a body that carries binary tensors.
+    // A valid header name literal: the unwrap cannot fail (it would be a programmer error).
+    public static let inferenceHeaderContentLength = HTTPField.Name("Inference-Header-Content-Length")!
 }
