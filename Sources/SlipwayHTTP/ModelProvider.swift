@@ -1,5 +1,6 @@
 public import SlipwayRegistry
 public import SlipwayRuntime
+import Synchronization
 
 /// What the V2 routes need to know about a model: its versions and signature (`GET /v2/models/NAME`).
 public struct ModelMetadata: Sendable, Hashable {
@@ -35,16 +36,35 @@ public protocol ModelProvider: Sendable {
 /// Serves every model of a registry: without a version, the version the default alias (`production`)
 /// points at when it is set, else the newest ready version; with one, a version number or an alias.
 /// Archived versions are not served.
-public struct RegistryModelProvider: ModelProvider {
+///
+/// What a route resolves to is remembered for `refreshInterval`, so a request costs no registry read;
+/// a change in the registry (an alias moved, a new version) is served at most that long afterwards.
+public final class RegistryModelProvider: ModelProvider {
     public let service: ModelRegistryService
     public let defaultAlias: String
+    public let refreshInterval: Duration
+
+    private struct Route: Hashable {
+        var name: String
+        var version: String?
+    }
+
+    private struct Resolved {
+        var model: LoadedModel
+        var until: ContinuousClock.Instant
+    }
+
+    /// Successful resolutions only, so every key names a real model; cleared if it ever grows past 4096.
+    private let resolved = Mutex<[Route: Resolved]>([:])
 
     /// - Parameters:
     ///   - service: the registry to serve.
     ///   - defaultAlias: the alias that routes without a version follow when it is set.
-    public init(service: ModelRegistryService, defaultAlias: String = "production") {
+    ///   - refreshInterval: how long a route's resolution is reused before the registry is read again.
+    public init(service: ModelRegistryService, defaultAlias: String = "production", refreshInterval: Duration = .seconds(1)) {
         self.service = service
         self.defaultAlias = defaultAlias
+        self.refreshInterval = refreshInterval
     }
 
     public func modelNames() throws(InferenceError) -> [String] {
@@ -52,7 +72,15 @@ public struct RegistryModelProvider: ModelProvider {
     }
 
     public func model(named name: String, version: String?) throws(InferenceError) -> LoadedModel {
-        try service.load(version: try resolve(name, version))
+        let route = Route(name: name, version: version)
+        let now = ContinuousClock.now
+        if let hit = resolved.withLock({ $0[route] }), hit.until > now { return hit.model }
+        let model = try service.load(version: try resolve(name, version))
+        resolved.withLock { routes in
+            if routes.count >= 4096 { routes.removeAll() }
+            routes[route] = Resolved(model: model, until: now + refreshInterval)
+        }
+        return model
     }
 
     public func metadata(named name: String, version: String?) throws(InferenceError) -> ModelMetadata {

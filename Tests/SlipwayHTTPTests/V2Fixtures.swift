@@ -44,9 +44,12 @@ enum V2Fixtures {
         return url
     }
 
-    static func app(_ configuration: ServerConfiguration = .init(port: 0, inferenceThreads: 2)) throws -> some ApplicationProtocol {
-        buildApplication(
-            configuration: configuration, models: RegistryModelProvider(service: try registry()), logger: Logger(label: "slipway-test"))
+    static func app(
+        _ configuration: ServerConfiguration = .init(port: 0, inferenceThreads: 2), service: ModelRegistryService? = nil,
+        refreshInterval: Duration = .seconds(1)
+    ) throws -> some ApplicationProtocol {
+        let models = RegistryModelProvider(service: try service ?? registry(), refreshInterval: refreshInterval)
+        return buildApplication(configuration: configuration, models: models, logger: Logger(label: "slipway-test"))
     }
 
     static func json(_ response: TestResponse) throws -> JSONValue {

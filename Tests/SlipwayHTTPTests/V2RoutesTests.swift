@@ -109,6 +109,29 @@ import Testing
         }
     }
 
+    /// Moving the alias in the registry (as `slipway models alias set` does) is served after the refresh interval.
+    @Test func aliasMovesArePickedUp() async throws {
+        let service = try V2Fixtures.registry()
+        let app = try V2Fixtures.app(service: service, refreshInterval: .milliseconds(50))
+        try await app.test(.router) { client in
+            func servedVersion() async throws -> String? {
+                let response = try await client.execute(
+                    uri: "/v2/models/echo/infer", method: .post, body: ByteBuffer(string: V2Fixtures.echoRequest))
+                return try V2Fixtures.json(response)["model_version"]?.stringValue
+            }
+            #expect(try await servedVersion() == "1")
+            _ = try service.setAlias("production", model: "echo", version: 2, actor: "test")
+            try await Task.sleep(for: .milliseconds(120))
+            #expect(try await servedVersion() == "2")
+            _ = try service.deleteAlias("production", model: "echo", actor: "test")
+            _ = try service.archive(model: "echo", version: 2, actor: "test")
+            try await Task.sleep(for: .milliseconds(120))
+            #expect(try await servedVersion() == "1")
+            let archived = try await client.execute(uri: "/v2/models/echo/versions/2/ready", method: .get)
+            #expect(archived.status == .notFound)
+        }
+    }
+
     struct ErrorCase: Sendable, CustomTestStringConvertible {
         var label: String
         var method: HTTPRequest.Method
