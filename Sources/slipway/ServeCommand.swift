@@ -36,6 +36,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Register the example iris classifier (examples/iris/model.onnx) as model 'iris' if it is not yet, then serve.")
     var demo = false
 
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard maxQueue >= 0 else { throw ValidationError("--max-queue must be 0 or more") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() async throws {
         let service = try CLIExit.reporting { () throws -> ModelRegistryService in
             let service = try data.open()
@@ -52,7 +59,14 @@ struct ServeCommand: AsyncParsableCommand {
                 // One line on stdout that scripts and tests can wait for.
                 FileHandle.standardOutput.write(Data("slipway serving on http://\(configuration.host):\(port)\n".utf8))
             })
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            // Binding failed (address in use, no permission) or the server stopped on an error.
+            let line = "\(error)".replacingOccurrences(of: "\n", with: " ")
+            FileHandle.standardError.write(Data("error: cannot serve on \(host):\(port): \(line)\n".utf8))
+            throw ExitCode(CLIExit.code(for: InferenceError(.unavailable, line)))
+        }
     }
 
     /// Registers the demo model as `iris` unless a model of that name exists already.

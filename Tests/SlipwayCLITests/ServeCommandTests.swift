@@ -63,11 +63,24 @@ import Testing
         let outputs = json?["outputs"] as? [[String: Any]] ?? []
         #expect(outputs.compactMap { $0["name"] as? String } == ["label", "probabilities"])
 
+        // A second server on the same port fails cleanly (exit 5, one line on stderr).
+        let port = try #require(URL(string: base)?.port)
+        let second = try CLIRunner.run(["serve", "--data-dir", dataDir.path, "--port", String(port)])
+        #expect(second.status == 5)
+        #expect(second.stderr.hasPrefix("error: cannot serve on 127.0.0.1:\(port)"))
+
         kill(process.processIdentifier, SIGTERM)
         for _ in 0..<300 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         #expect(!process.isRunning)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test func invalidOptionsAreUsageErrors() throws {
+        for arguments in [["--port", "70000"], ["--port", "-1"], ["--threads", "0"], ["--max-body-size", "0"]] {
+            let result = try CLIRunner.run(["serve"] + arguments)
+            #expect(result.status == 64, "\(arguments)")
+        }
     }
 }
