@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "SlipwayRegistry", targets: ["SlipwayRegistry"]),
         .library(name: "SlipwayRuntime", targets: ["SlipwayRuntime"]),
         .library(name: "SlipwayMonitoring", targets: ["SlipwayMonitoring"]),
+        .library(name: "SlipwayHTTP", targets: ["SlipwayHTTP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -41,6 +42,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.14.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
     ],
     targets: [
         // MARK: - Engine (imports nothing server-side)
@@ -78,6 +84,9 @@ let package = Package(
             dependencies: [
                 "SlipwayEngine", "SlipwayONNX", "SlipwayTensor", "SlipwayRegistry",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: kernelSettings
         ),
@@ -87,12 +96,28 @@ let package = Package(
             dependencies: [.product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: kernelSettings
         ),
+        // MARK: - HTTP transport (KServe V2 over Hummingbird; no GRDB, no engine internals)
+        .target(
+            name: "SlipwayHTTP",
+            dependencies: [
+                "SlipwayRuntime", "SlipwayTensor", "SlipwayRegistry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: - Executable
         .executableTarget(
             name: "slipway",
             dependencies: [
-                "SlipwayRuntime", "SlipwayRegistry", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayMonitoring",
+                "SlipwayRuntime", "SlipwayRegistry", "SlipwayONNX", "SlipwayEngine", "SlipwayTensor", "SlipwayMonitoring", "SlipwayHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -134,6 +159,17 @@ let package = Package(
         .testTarget(
             name: "SlipwayMonitoringTests",
             dependencies: ["SlipwayMonitoring", "SlipwayTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SlipwayHTTPTests",
+            dependencies: [
+                "SlipwayHTTP", "SlipwayRuntime", "SlipwayRegistry", "SlipwayTensor", "SlipwayTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

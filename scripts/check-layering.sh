@@ -10,6 +10,18 @@ if [ -n "$bad" ]; then
     echo "SlipwayTensor and SlipwayEngine may import only the standard library, RealModule and each other" >&2
     exit 1
 fi
+bad=$(grep -rnE '^\s*(public |internal |@testable )?import (GRDB|SlipwayEngine|SlipwayONNX|ArgumentParser|Prometheus)\b' Sources/SlipwayHTTP || true)
+if [ -n "$bad" ]; then
+    echo "$bad"
+    echo "SlipwayHTTP reaches models through SlipwayRuntime only: no GRDB, engine, ONNX, ArgumentParser or Prometheus" >&2
+    exit 1
+fi
+bad=$(grep -rnE '^\s*(public |internal |@testable )?import (Hummingbird[A-Za-z]*|Prometheus|ArgumentParser)\b' Sources/SlipwayRuntime || true)
+if [ -n "$bad" ]; then
+    echo "$bad"
+    echo "SlipwayRuntime is transport-free: no Hummingbird, Prometheus or ArgumentParser" >&2
+    exit 1
+fi
 unsafe=$(grep -rln 'Unsafe[A-Za-z]*Pointer\|withUnsafe' Sources --include='*.swift' | grep -v '^Sources/SlipwayEngine/Kernels/' | grep -v '/Generated/' || true)
 if [ -n "$unsafe" ]; then
     echo "$unsafe"

@@ -2,12 +2,13 @@ import ArgumentParser
 import SlipwayRuntime
 
 @main
-struct SlipwayCommand: ParsableCommand {
+struct SlipwayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway",
         abstract: "Serve, version, watch and protect machine-learning models.",
         version: SlipwayRuntime.version,
         subcommands: [
-            InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self, DriftCommand.self,
+            ServeCommand.self, InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self,
+            DriftCommand.self,
         ])
 }

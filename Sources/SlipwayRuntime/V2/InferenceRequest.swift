@@ -33,9 +33,15 @@ extension InferenceRequest {
     /// Decodes a JSON request body. Tensor `data` (flat or nested, row-major) is scanned straight into
     /// typed storage. Unknown fields are ignored. Errors name the input and field at fault.
     public static func decode(json bytes: [UInt8]) throws(InferenceError) -> InferenceRequest {
+        var binary: BinaryTensorData.Cursor? = nil
+        return try decode(json: bytes, binary: &binary)
+    }
+
+    /// Decodes the JSON; inputs with `parameters.binary_data_size` take their bytes from `binary`, in order.
+    static func decode(json bytes: [UInt8], binary: inout BinaryTensorData.Cursor?) throws(InferenceError) -> InferenceRequest {
         var scanner = JSONScanner(bytes)
         do {
-            return try decodeRequest(&scanner)
+            return try decodeRequest(&scanner, binary: &binary)
         } catch let e as InferenceError {
             throw e
         } catch let e as JSONSyntaxError {
@@ -45,7 +51,7 @@ extension InferenceRequest {
         }
     }
 
-    static func decodeRequest(_ s: inout JSONScanner) throws -> InferenceRequest {
+    static func decodeRequest(_ s: inout JSONScanner, binary: inout BinaryTensorData.Cursor?) throws -> InferenceRequest {
         guard s.peek() == UInt8(ascii: "{") else { throw InferenceError.badRequest("request body must be a JSON object") }
         try s.expect(UInt8(ascii: "{"))
         var request = InferenceRequest(inputs: [])
@@ -71,7 +77,7 @@ extension InferenceRequest {
                     try s.expect(UInt8(ascii: "["))
                     if !s.consume(UInt8(ascii: "]")) {
                         repeat {
-                            request.inputs.append(try decodeInput(&s, index: request.inputs.count))
+                            request.inputs.append(try decodeInput(&s, index: request.inputs.count, binary: &binary))
                         } while s.consume(UInt8(ascii: ","))
                         try s.expect(UInt8(ascii: "]"))
                     }
@@ -100,7 +106,7 @@ extension InferenceRequest {
         return request
     }
 
-    static func decodeInput(_ s: inout JSONScanner, index: Int) throws -> InferenceInput {
+    static func decodeInput(_ s: inout JSONScanner, index: Int, binary: inout BinaryTensorData.Cursor?) throws -> InferenceInput {
         try s.expect(UInt8(ascii: "{"))
         var name: String? = nil
         var shape: [Int]? = nil
@@ -164,11 +170,27 @@ extension InferenceRequest {
             var inner = JSONScanner(deferredData)
             data = try decodeData(&inner, datatype, label(name))
         }
-        guard let data else {
-            throw InferenceError.badRequest("input '\(name)' has no 'data' (binary tensor data is not supported on this route)")
-        }
         guard let expected = Shape.elementCount(shape) else {
             throw InferenceError.badRequest("input '\(name)': shape \(shape) is too large")
+        }
+        if let size = parameters?["binary_data_size"] {
+            guard data == nil else { throw InferenceError.badRequest("input '\(name)' has both 'data' and binary_data_size") }
+            guard let n = size.int64Value, n >= 0, let count = Int(exactly: n) else {
+                throw InferenceError.badRequest("input '\(name)': binary_data_size must be a non-negative integer")
+            }
+            guard binary != nil else {
+                throw InferenceError.badRequest(
+                    "input '\(name)' has binary_data_size but the request has no binary part (Inference-Header-Content-Length)")
+            }
+            guard let bytes = binary?.take(count) else {
+                throw InferenceError.badRequest(
+                    "input '\(name)': binary_data_size is \(count) bytes but only \(binary?.remaining ?? 0) binary bytes are left")
+            }
+            let storage = try BinaryTensorData.storage(bytes, datatype, count: expected, label: "input '\(name)'")
+            data = (storage, [storage.count])
+        }
+        guard let data else {
+            throw InferenceError.badRequest("input '\(name)' has no 'data'")
         }
         guard expected == data.storage.count else {
             throw InferenceError.badRequest(
