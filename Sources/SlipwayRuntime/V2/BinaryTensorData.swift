@@ -26,14 +26,16 @@ public enum BinaryTensorData {
         }
     }
 
-    /// The bytes per element of a fixed-size datatype; nil for BYTES.
+    /// The bytes per element of a fixed-size datatype; nil for BYTES. Low-precision types (FP8, INT4, …)
+    /// travel as one code per byte, unpacked.
     static func elementSize(_ datatype: DataType) -> Int? {
         switch datatype {
-        case .bool, .int8, .uint8: 1
-        case .float16, .bfloat16, .int16, .uint16: 2
-        case .float32, .int32, .uint32: 4
-        case .float64, .int64, .uint64: 8
-        case .string: nil
+        case .bool, .int8, .uint8: return 1
+        case .float16, .bfloat16, .int16, .uint16: return 2
+        case .float32, .int32, .uint32: return 4
+        case .float64, .int64, .uint64: return 8
+        case .string: return nil
+        default: return 1
         }
     }
 
@@ -59,6 +61,12 @@ public enum BinaryTensorData {
         case .uint64: return .uint64(words(bytes, UInt64.self))
         case .bool: return .bool(bytes.map { $0 != 0 })
         case .string: return .string([])
+        default:
+            do {
+                return .lowPrecision(try LowPrecisionStorage(datatype, codes: Array(bytes)))
+            } catch {
+                throw .badRequest("\(label): \(error.message)")
+            }
         }
     }
 
@@ -113,6 +121,7 @@ public enum BinaryTensorData {
         case .uint32(let a): for v in a { put(v) }
         case .uint64(let a): for v in a { put(v) }
         case .bool(let a): for v in a { out.append(v ? 1 : 0) }
+        case .lowPrecision(let s): out.append(contentsOf: s.codes)
         case .string(let a):
             for s in a {
                 put(UInt32(truncatingIfNeeded: s.utf8.count))
