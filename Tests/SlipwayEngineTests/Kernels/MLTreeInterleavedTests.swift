@@ -39,30 +39,6 @@ import Testing
         }
     }
 
-    /// The whole-forest call against the reference tree by tree, on fast-path and fallback forests.
-    @Test(arguments: 0..<4)
-    func allTreesMatchReference(caseIndex: Int) throws {
-        let cases: [([MLNodeMode], Bool, Int)] = [([.leq], false, 5), ([.leq], false, 14), ([.gt], true, 6), ([.leq, .eq, .member], false, 6)]
-        let (modes, missing, depth) = cases[caseIndex]
-        var rng = MLTreeTraversalKernelTests.SplitMix(state: UInt64(caseIndex) &+ 1234)
-        let features = 6
-        let model = try MLTreeTraversalKernelTests.randomForest(
-            &rng, trees: 30, depth: depth, features: features, modes: modes, missing: missing)
-        let rows = 77
-        let x = (0..<(rows * features)).map { _ in rng.below(9) == 0 ? Float.nan : rng.unit() * 4 }
-        let trees = model.forest.roots.count
-        for (first, count) in [(0, 1), (1, 4), (5, 13), (18, 59)] {
-            var all = [Int32](repeating: -1, count: trees * count)
-            MLTreeTraversal.leavesOfAllTrees(model.forest, x: x, stride: features, firstRow: first, rowCount: count, into: &all)
-            var reference = [Int32](repeating: -2, count: count)
-            for (t, root) in model.forest.roots.enumerated() {
-                MLTreeTraversal.leavesReference(
-                    model.forest, root: root, x: x, stride: features, firstRow: first, rowCount: count, into: &reference)
-                #expect(Array(all[(t * count)..<(t * count + count)]) == reference)
-            }
-        }
-    }
-
     @Test func oneLeafTree() throws {
         var b = MLTreeBuilder<Float>(op: "test")
         let leaf = try b.addNode(feature: 0, threshold: 0, mode: .leaf, missingTrue: false)

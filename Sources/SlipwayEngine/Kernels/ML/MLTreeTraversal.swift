@@ -216,24 +216,15 @@ enum MLTreeTraversal {
             nodes.withUnsafeBufferPointer { nb in
                 leaves.withUnsafeMutableBufferPointer { ob in
                     guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
-                    levelsCore(np, root: root, height: height, xp + firstRow * stride, stride: stride, rowCount: rowCount, out, hit)
+                    for r in 0..<rowCount { out[r] = root }
+                    let x0 = xp + firstRow * stride
+                    for _ in 0..<height {
+                        for r in 0..<rowCount {
+                            let n = np[Int(out[r])]
+                            out[r] = hit(x0[r * stride + Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+                        }
+                    }
                 }
-            }
-        }
-    }
-
-    /// The loop of ``levels``: `x0` points at the first row, `out` at `rowCount` slots.
-    @inline(__always)
-    static func levelsCore<T>(
-        _ np: UnsafePointer<MLPackedNode<T>>, root: Int32, height: Int, _ x0: UnsafePointer<T>, stride: Int, rowCount: Int,
-        _ out: UnsafeMutablePointer<Int32>, _ hit: (T, T) -> Bool
-    ) {
-        // Safe because: the callers pass pointers and bounds established as documented on `levels`.
-        for r in 0..<rowCount { out[r] = root }
-        for _ in 0..<height {
-            for r in 0..<rowCount {
-                let n = np[Int(out[r])]
-                out[r] = hit(x0[r * stride + Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
             }
         }
     }
@@ -257,117 +248,48 @@ enum MLTreeTraversal {
             nodes.withUnsafeBufferPointer { nb in
                 leaves.withUnsafeMutableBufferPointer { ob in
                     guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
-                    interleavedCore(np, root: root, xp + firstRow * stride, stride: stride, rowCount: rowCount, out, hit)
-                }
-            }
-        }
-    }
-
-    /// The loop of ``interleaved``: `xp` points at the first row, `out` at `rowCount` slots.
-    @inline(__always)
-    static func interleavedCore<T>(
-        _ np: UnsafePointer<MLPackedNode<T>>, root: Int32, _ xp: UnsafePointer<T>, stride: Int, rowCount: Int,
-        _ out: UnsafeMutablePointer<Int32>, _ hit: (T, T) -> Bool
-    ) {
-        // Safe because: the callers pass pointers and bounds established as documented on `interleaved`.
-        var r = 0
-        while r + 4 <= rowCount {
-            let x0 = xp + r * stride
-            let x1 = x0 + stride
-            let x2 = x1 + stride
-            let x3 = x2 + stride
-            var i0 = root
-            var i1 = root
-            var i2 = root
-            var i3 = root
-            while true {
-                let n0 = np[Int(i0)]
-                let n1 = np[Int(i1)]
-                let n2 = np[Int(i2)]
-                let n3 = np[Int(i3)]
-                let j0 = hit(x0[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
-                let j1 = hit(x1[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
-                let j2 = hit(x2[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
-                let j3 = hit(x3[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
-                if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { break }
-                i0 = j0
-                i1 = j1
-                i2 = j2
-                i3 = j3
-            }
-            out[r] = i0
-            out[r + 1] = i1
-            out[r + 2] = i2
-            out[r + 3] = i3
-            r += 4
-        }
-        while r < rowCount {
-            let xr = xp + r * stride
-            var i = root
-            while true {
-                let n = np[Int(i)]
-                let j = hit(xr[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
-                if j == i { break }
-                i = j
-            }
-            out[r] = i
-            r += 1
-        }
-    }
-
-    /// The leaves of every tree for rows `firstRow ..< firstRow + rowCount`: tree `t` (in `forest.roots`
-    /// order) writes `leaves[t * rowCount ..< (t + 1) * rowCount]`. One kernel call for the whole forest
-    /// (the per-call setup dominates at batch 1); forests without the packed fast path go tree by tree
-    /// through ``leaves(_:root:x:stride:firstRow:rowCount:into:)``.
-    @_specialize(exported:false,where T == Float)
-    @_specialize(exported:false,where T == Double)
-    static func leavesOfAllTrees<T>(
-        _ forest: MLForest<T>, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32]
-    ) {
-        let trees = forest.roots.count
-        let fast =
-            rowCount > 0 && stride > 0 && leaves.count >= trees * rowCount && (firstRow + rowCount) * stride <= x.count
-            && forest.maxFeatureId < stride && !forest.hasMissingTracks && forest.packed.count == forest.nodeCount
-            && forest.rootHeights.count == forest.nodeCount
-            && forest.roots.allSatisfy { $0 >= 0 && Int($0) < forest.nodeCount }
-        if fast, let mode = forest.uniformMode {
-            switch mode {
-            case .leq: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <=)
-            case .lt: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, <)
-            case .gte: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >=)
-            case .gt: return allTrees(forest, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves, >)
-            default: break
-            }
-        }
-        var one = [Int32](repeating: 0, count: Swift.max(rowCount, 1))
-        for (t, root) in forest.roots.enumerated() {
-            MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &one)
-            for r in 0..<rowCount where t * rowCount + r < leaves.count { leaves[t * rowCount + r] = one[r] }
-        }
-    }
-
-    @inline(__always)
-    static func allTrees<T>(
-        _ forest: MLForest<T>, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32],
-        _ hit: (T, T) -> Bool
-    ) {
-        // Safe because: `leavesOfAllTrees` checked every root < nodeCount == packed.count == rootHeights.count,
-        // rows within x, features < stride and trees * rowCount <= leaves.count; no pointer escapes.
-        x.withUnsafeBufferPointer { xb in
-            forest.packed.withUnsafeBufferPointer { nb in
-                forest.rootHeights.withUnsafeBufferPointer { hb in
-                    leaves.withUnsafeMutableBufferPointer { ob in
-                        guard let xp = xb.baseAddress, let np = nb.baseAddress, let o = ob.baseAddress else { return }
-                        let x0 = xp + firstRow * stride
-                        for (t, root) in forest.roots.enumerated() {
-                            let out = o + t * rowCount
-                            let height = Int(hb[Int(root)])
-                            if height >= 0 {
-                                levelsCore(np, root: root, height: height, x0, stride: stride, rowCount: rowCount, out, hit)
-                            } else {
-                                interleavedCore(np, root: root, x0, stride: stride, rowCount: rowCount, out, hit)
-                            }
+                    var r = 0
+                    while r + 4 <= rowCount {
+                        let x0 = xp + (firstRow + r) * stride
+                        let x1 = x0 + stride
+                        let x2 = x1 + stride
+                        let x3 = x2 + stride
+                        var i0 = root
+                        var i1 = root
+                        var i2 = root
+                        var i3 = root
+                        while true {
+                            let n0 = np[Int(i0)]
+                            let n1 = np[Int(i1)]
+                            let n2 = np[Int(i2)]
+                            let n3 = np[Int(i3)]
+                            let j0 = hit(x0[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
+                            let j1 = hit(x1[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
+                            let j2 = hit(x2[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
+                            let j3 = hit(x3[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
+                            if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { break }
+                            i0 = j0
+                            i1 = j1
+                            i2 = j2
+                            i3 = j3
                         }
+                        out[r] = i0
+                        out[r + 1] = i1
+                        out[r + 2] = i2
+                        out[r + 3] = i3
+                        r += 4
+                    }
+                    while r < rowCount {
+                        let xr = xp + (firstRow + r) * stride
+                        var i = root
+                        while true {
+                            let n = np[Int(i)]
+                            let j = hit(xr[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+                            if j == i { break }
+                            i = j
+                        }
+                        out[r] = i
+                        r += 1
                     }
                 }
             }

@@ -332,37 +332,33 @@ extension MLTreeModel {
         // Local arrays (not the struct's fields) so the inner loops index plain uniquely held buffers.
         var score = [T](repeating: 0, count: rows * n)
         var has = [Bool](repeating: false, count: rows * n)
-        // Leaves of every tree for a block of rows in one kernel call; the block shrinks for huge forests.
-        let trees = Swift.max(forest.roots.count, 1)
-        let block = Swift.max(1, Swift.min(128, 65536 / trees))
-        var allLeaves = [Int32](repeating: 0, count: trees * block)
+        let block = 128
+        var leaves = [Int32](repeating: 0, count: block)
         var start = 0
         while start < rows {
             let count = Swift.min(block, rows - start)
-            MLTreeTraversal.leavesOfAllTrees(forest, x: x, stride: stride, firstRow: start, rowCount: count, into: &allLeaves)
-            for t in forest.roots.indices {
-                let leaves = allLeaves[(t * count)..<(t * count + count)]
-                let l0 = t * count
+            for root in forest.roots {
+                MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: start, rowCount: count, into: &leaves)
                 if n == 1 {
                     switch aggregate {
                     case .sum, .average:
-                        for r in 0..<count { score[start + r] += leafValue[Int(leaves[l0 + r])] }
+                        for r in 0..<count { score[start + r] += leafValue[Int(leaves[r])] }
                     case .min:
                         for r in 0..<count {
-                            let v = leafValue[Int(leaves[l0 + r])]
+                            let v = leafValue[Int(leaves[r])]
                             if !has[start + r] || v < score[start + r] { score[start + r] = v }
                             has[start + r] = true
                         }
                     case .max:
                         for r in 0..<count {
-                            let v = leafValue[Int(leaves[l0 + r])]
+                            let v = leafValue[Int(leaves[r])]
                             if !has[start + r] || v > score[start + r] { score[start + r] = v }
                             has[start + r] = true
                         }
                     }
                 } else {
                     for r in 0..<count {
-                        let leaf = Int(leaves[l0 + r])
+                        let leaf = Int(leaves[r])
                         let first = Int(weightStart[leaf])
                         let end = first + Int(weightCount[leaf])
                         let base = (start + r) * n
