@@ -197,10 +197,15 @@ enum ElementwiseKernels {
         }
     }
 
+    /// The largest operand (in elements) ``quickBinary(_:_:_:)`` handles; larger ones take the planned kernel.
+    static let quickBinaryLimit = 256
+
     /// `f(a, b)` for the pairs that need no broadcast plan (see ``ElementwiseBroadcast/quickShape(_:_:)``):
     /// element by element when both hold the same count, else against the side holding one value; nil when
     /// the counts fit neither. Plain safe code: for small tensors the plan costs more than the loop.
     static func quickBinary<A, B, R>(_ a: [A], _ b: [B], _ f: (A, B) -> R) -> [R]? {
+        // Past a few hundred elements the vectorised planned kernel wins (transformer_block b64: 1640 µs → 780 µs).
+        guard max(a.count, b.count) <= quickBinaryLimit else { return nil }
         var out: [R] = []
         if a.count == b.count {
             out.reserveCapacity(a.count)
