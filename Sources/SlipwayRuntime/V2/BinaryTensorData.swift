@@ -165,21 +165,7 @@ extension InferenceResponse {
         guard outputs.contains(where: { binary($0.name) }) else { return (encodeJSON(), nil) }
         var w = JSONWriter(capacity: 256)
         var tail: [UInt8] = []
-        w.raw("{\"model_name\":")
-        w.string(modelName)
-        if let modelVersion {
-            w.raw(",\"model_version\":")
-            w.string(modelVersion)
-        }
-        if let id {
-            w.raw(",\"id\":")
-            w.string(id)
-        }
-        if let parameters {
-            w.raw(",\"parameters\":")
-            w.value(parameters)
-        }
-        w.raw(",\"outputs\":[")
+        writeHead(&w)
         for (i, output) in outputs.enumerated() {
             if i > 0 { w.raw(",") }
             if binary(output.name), case .tensor(let t) = output.value {

@@ -20,6 +20,17 @@ public struct InferenceResponse: Sendable {
     /// objects whose keys are the map keys (int64 keys as decimal strings).
     public func encodeJSON() -> [UInt8] {
         var w = JSONWriter(capacity: 256 + outputs.reduce(0) { $0 + Self.estimatedSize($1.value) })
+        writeHead(&w)
+        for (i, output) in outputs.enumerated() {
+            if i > 0 { w.raw(",") }
+            Self.writeOutput(&w, name: output.name, value: output.value)
+        }
+        w.raw("]}")
+        return w.bytes
+    }
+
+    /// Writes everything before the outputs: `{"model_name":…,"model_version":…,"id":…,"parameters":…,"outputs":[`.
+    func writeHead(_ w: inout JSONWriter) {
         w.raw("{\"model_name\":")
         w.string(modelName)
         if let modelVersion {
@@ -35,12 +46,6 @@ public struct InferenceResponse: Sendable {
             w.value(parameters)
         }
         w.raw(",\"outputs\":[")
-        for (i, output) in outputs.enumerated() {
-            if i > 0 { w.raw(",") }
-            Self.writeOutput(&w, name: output.name, value: output.value)
-        }
-        w.raw("]}")
-        return w.bytes
     }
 
     static func estimatedSize(_ value: Value) -> Int {
