@@ -1,5 +1,9 @@
+public import SlipwayRuntime
+
 /// How `slipway serve` listens and how much it accepts.
 public struct ServerConfiguration: Sendable {
+    /// The configuration file's settings (`--config`): per-model serving, monitoring, security.
+    public var settings: SlipwayConfiguration
     /// The address to bind (default `127.0.0.1`).
     public var host: String
     /// The port to bind; 0 picks a free one (default 8080).
@@ -25,8 +29,10 @@ public struct ServerConfiguration: Sendable {
     ///   - defaultAlias: the alias served by routes without a version.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodySize: Int = 64 << 20, maxQueuedRequestsPerModel: Int = 256,
-        inferenceThreads: Int? = nil, retryAfterSeconds: Int = 1, defaultAlias: String = "production"
+        inferenceThreads: Int? = nil, retryAfterSeconds: Int = 1, defaultAlias: String = "production",
+        settings: SlipwayConfiguration = SlipwayConfiguration()
     ) {
+        self.settings = settings
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize

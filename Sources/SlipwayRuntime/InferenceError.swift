@@ -59,6 +59,7 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         if let e = error as? InferenceError { return e }
         if let e = error as? EngineError { return InferenceError(e) }
         if let e = error as? RegistryError { return InferenceError(e) }
+        if let e = error as? ConfigurationError { return InferenceError(.badRequest, e.description) }
         return InferenceError(.internal, "\(error)")
     }
 }

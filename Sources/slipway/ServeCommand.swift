@@ -33,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Threads that run inference (default: the number of cores).")
     var threads: Int?
 
+    @Option(help: "A YAML configuration file: per-model batching, caching, logging, alerts, security (see README).")
+    var config: String?
+
     @Flag(help: "Register the example iris classifier (examples/iris/model.onnx) as model 'iris' if it is not yet, then serve.")
     var demo = false
 
@@ -49,10 +52,15 @@ struct ServeCommand: AsyncParsableCommand {
             if demo { try Self.registerDemo(into: service) }
             return service
         }
+        let settings = try CLIExit.reporting { () throws -> SlipwayConfiguration in
+            guard let config else { return SlipwayConfiguration() }
+            return try SlipwayConfiguration(contentsOf: URL(fileURLWithPath: config))
+        }
         var logger = Logger(label: "slipway")
         logger.logLevel = .info
         let configuration = ServerConfiguration(
-            host: host, port: port, maxBodySize: maxBodySize, maxQueuedRequestsPerModel: maxQueue, inferenceThreads: threads)
+            host: host, port: port, maxBodySize: maxBodySize, maxQueuedRequestsPerModel: maxQueue, inferenceThreads: threads,
+            settings: settings)
         let app = buildApplication(
             configuration: configuration, models: RegistryModelProvider(service: service), logger: logger,
             onServerRunning: { port in
