@@ -7,7 +7,7 @@ import Testing
 
 /// The fusion pass (Conv+BatchNormalization+Relu, MatMul+Add+Relu) must not change any result.
 @Suite struct FusionPassTests {
-    @Test(arguments: ["cnn_small", "digits_mlp", "transformer_block"])
+    @Test(arguments: ["cnn_small", "digits_mlp", "transformer_block", "isolation_forest"])
     func fusedPlanMatchesUnfusedPlan(_ name: String) throws {
         guard let zoo = SharedFixtures.modelZoo else { return }
         let folder = zoo.appendingPathComponent(name)

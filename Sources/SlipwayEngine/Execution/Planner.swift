@@ -4,7 +4,8 @@ import SlipwayTensor
 public struct PlanOptions: Sendable {
     /// Evaluate nodes whose inputs are all constants once, at load time.
     public var constantFolding: Bool
-    /// Merge operator chains (Conv+BatchNormalization+Relu, MatMul+Add+Relu) before planning; see `FusionPass`.
+    /// Merge duplicate nodes and operator chains (Conv+BatchNormalization+Relu, MatMul+Add+Relu, element-wise chains);
+    /// see `CommonSubexpressionPass`, `FusionPass`, `ElementwiseFusionPass`.
     public var fusion: Bool
     public init(constantFolding: Bool = true, fusion: Bool = true) {
         self.constantFolding = constantFolding
@@ -25,7 +26,8 @@ extension Plan {
         _ graph: Graph, inputFacts: [ValueFact?]? = nil, captured: [String: ValueFact] = [:],
         options: PlanOptions = PlanOptions()
     ) throws -> Plan {
-        var builder = PlanBuilder(graph: options.fusion ? FusionPass.run(graph) : graph, options: options)
+        var builder = PlanBuilder(
+            graph: options.fusion ? FusionPass.run(CommonSubexpressionPass.run(graph)) : graph, options: options)
         return try builder.build(inputFacts: inputFacts, captured: captured)
     }
 
@@ -132,6 +134,13 @@ struct PlanBuilder {
                 facts[name] = fact
             }
             steps.append((node, op, implicit))
+        }
+
+        // 3b. Drop steps that pass their input on unchanged; join chains of small element-wise steps into one.
+        if options.fusion {
+            let pinned = Set(graph.outputs.map(\.name))
+            steps = NoOpEliminationPass.run(steps, facts: facts, pinned: pinned)
+            steps = ElementwiseFusionPass.run(steps, facts: facts, pinned: pinned)
         }
 
         // 4. Outputs.

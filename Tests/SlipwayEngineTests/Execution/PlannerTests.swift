@@ -30,9 +30,13 @@ private struct NotFoldable: Operator {
                 try CFGraph.add("b", "a", "x", "b"),
                 try CFGraph.identity("a", "x", "a"),
             ])
-        let plan = try Plan.compile(graph)
+        let plan = try Plan.compile(graph, options: PlanOptions(fusion: false))
         #expect(plan.stepCount == 3)
         #expect(CFGraph.floats(try plan.run(Self.feed(1, 2))["c"]) == [3, 6])
+        // With fusion, the Identity goes and the two Adds run as one step, with the same result.
+        let fused = try Plan.compile(graph)
+        #expect(fused.stepCount == 1)
+        #expect(CFGraph.floats(try fused.run(Self.feed(1, 2))["c"]) == [3, 6])
         #expect(plan.outputs[0].shape == [.fixed(2)])
     }
 
