@@ -111,3 +111,50 @@ import Testing
         #expect(a["out"]?.tensor?.elements(as: Float.self) == p["out"]?.tensor?.elements(as: Float.self))
     }
 }
+
+/// Kernels split large batches across threads (`RunContext.rowChunks`); the result must not change.
+@Suite struct IntraOpThreadsTests {
+    /// Runs pieces one after another, in reverse, to show the order of completion does not matter.
+    struct ReversedExecutor: ParallelExecutor {
+        func forEach(_ count: Int, _ body: @Sendable (Int) -> Void) {
+            for i in (0..<count).reversed() { body(i) }
+        }
+    }
+
+    @Test(arguments: ["cnn_small", "digits_mlp", "breast_cancer_random_forest", "diabetes_lightgbm"])
+    func piecesGiveTheSameOutputs(_ name: String) throws {
+        guard let zoo = SharedFixtures.modelZoo else { return }
+        let folder = zoo.appendingPathComponent(name)
+        let plan = try ModelImporter().load(contentsOf: folder.appendingPathComponent("model.onnx")).plan()
+        let data = try Data(contentsOf: folder.appendingPathComponent("case_b64.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let inputs = try #require(json["inputs"] as? [[String: Any]])
+        var feeds: [String: Value] = [:]
+        for input in inputs { feeds[try #require(input["name"] as? String)] = .tensor(try ZooCase.tensor(input)) }
+        let one = try plan.run(feeds)
+        for threads in [2, 3] {
+            let split = try plan.run(feeds, context: RunContext(threads: threads, executor: ReversedExecutor()))
+            for (key, value) in one {
+                let a = try #require(value.tensor), b = try #require(split[key]?.tensor)
+                #expect(a.shape == b.shape)
+                if let fa = a.elements(as: Float.self) {
+                    #expect(fa == b.elements(as: Float.self), "\(name) \(key) with \(threads) threads")
+                } else {
+                    #expect(a.elements(as: Int64.self) == b.elements(as: Int64.self), "\(name) \(key) with \(threads) threads")
+                }
+            }
+        }
+    }
+
+    @Test func rowChunksCoverEveryRowInOrderAndRethrow() throws {
+        let context = RunContext(threads: 4, executor: ReversedExecutor())
+        #expect(try context.rowChunks(rows: 10, minimumRows: 2) { Array($0) } == Array(0..<10))
+        #expect(try context.rowChunks(rows: 3, minimumRows: 2) { Array($0) } == [0, 1, 2])
+        #expect(throws: EngineError.self) {
+            _ = try context.rowChunks(rows: 10, minimumRows: 1) { range -> [Int] in
+                if range.contains(7) { throw EngineError.invalidInput("row 7") }
+                return Array(range)
+            }
+        }
+    }
+}

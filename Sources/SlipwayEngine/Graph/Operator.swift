@@ -67,11 +67,38 @@ public struct PrepareContext: Sendable {
     }
 }
 
+/// Runs independent pieces of one kernel call at once (intra-op parallelism). The engine owns no threads:
+/// the runtime supplies an executor (Dispatch's thread pool) through ``RunContext``.
+public protocol ParallelExecutor: Sendable {
+    /// Calls `body(i)` for every `i` in `0..<count`, possibly at once, and returns when all have returned.
+    func forEach(_ count: Int, _ body: @Sendable (Int) -> Void)
+}
+
 /// What `run` may use besides its inputs.
 public struct RunContext: Sendable {
     /// Threads a kernel may use for one call (1 = run on the caller's thread only).
     public var threads: Int
-    public init(threads: Int = 1) { self.threads = threads }
+    /// Runs the pieces of a kernel call at once when `threads > 1`; nil runs everything on the caller's thread.
+    public var executor: (any ParallelExecutor)?
+
+    public init(threads: Int = 1, executor: (any ParallelExecutor)? = nil) {
+        self.threads = threads
+        self.executor = executor
+    }
+
+    /// `body` over row ranges that together cover `0..<rows`, concatenated in order. With more than one
+    /// thread and at least `minimumRows` rows per piece, the pieces run at once on the executor; otherwise
+    /// `body(0..<rows)` runs here. `body` must compute each row independently of the others.
+    public func rowChunks<T: Sendable>(
+        rows: Int, minimumRows: Int, _ body: @Sendable (Range<Int>) throws -> [T]
+    ) throws -> [T] {
+        let pieces = min(threads, rows / max(minimumRows, 1))
+        guard pieces > 1, let executor else { return try body(0..<rows) }
+        let ranges = (0..<pieces).map { i in (rows * i / pieces)..<(rows * (i + 1) / pieces) }
+        let results = ChunkResults<T>(count: pieces)
+        executor.forEach(pieces) { i in results.store(i, Result { try body(ranges[i]) }) }
+        return try results.concatenated()
+    }
 }
 
 // MARK: - Input accessors with errors that name the input

@@ -75,7 +75,7 @@ public struct EngineBenchmark: Sendable {
         var feeds: [String: Value] = [:]
         for input in request.inputs { feeds[input.name] = .tensor(input.tensor) }
         let batch = request.inputs.first?.tensor.shape.first ?? 1
-        let context = RunContext(threads: threads)
+        let context = RunContext.threads(threads)
         var samples: [Double] = []
         samples.reserveCapacity(iterations)
         do {

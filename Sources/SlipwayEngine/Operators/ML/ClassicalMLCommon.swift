@@ -195,6 +195,14 @@ struct MLRows: Sendable {
         }
     }
 
+    /// Rows `range` of a row-major `[rows, features]` matrix, and their geometry (no copy for all rows).
+    func slice<T>(_ x: [T], _ range: Range<Int>) -> ([T], MLRows) {
+        var g = self
+        g.rows = range.count
+        if range.count == rows { return (x, g) }
+        return (Array(x[(range.lowerBound * features)..<(range.upperBound * features)]), g)
+    }
+
     /// The symbolic row count of an input fact (1 for rank 1), or nil when the rank is not 1 or 2.
     static func rowDim(_ shape: [Dim]?) -> Dim {
         guard let shape else { return .unknown }

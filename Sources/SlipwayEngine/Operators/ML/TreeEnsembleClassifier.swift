@@ -77,10 +77,10 @@ public struct TreeEnsembleClassifier: Operator {
                 try doubleModel
                 ?? MLTreeBuilder<Double>.fromV3(
                     attributes, op: "TreeEnsembleClassifier", weightPrefix: "class", targetCount: classCount)
-            (labelIndex, scores) = try classify(model, values, geometry)
+            (labelIndex, scores) = try classifyInPieces(model, values, geometry, context)
         } else {
             guard let model = floatModel else { throw EngineError.runtime("TreeEnsembleClassifier: no float model prepared") }
-            (labelIndex, scores) = try classify(model, try MLConvert.floats(x, op: "TreeEnsembleClassifier"), geometry)
+            (labelIndex, scores) = try classifyInPieces(model, try MLConvert.floats(x, op: "TreeEnsembleClassifier"), geometry, context)
         }
         let rows = geometry.rows
         let label: Tensor
@@ -90,6 +90,22 @@ public struct TreeEnsembleClassifier: Operator {
             label = Tensor(uncheckedShape: [rows], storage: .string(labelIndex.map { labelsString[$0] }))
         }
         return [.tensor(label), .tensor(Tensor(uncheckedShape: [rows, classCount], storage: .float32(scores)))]
+    }
+
+    /// ``classify(_:_:_:)`` over pieces of the rows on `context`'s threads (rows are independent).
+    func classifyInPieces<T: Sendable>(_ model: MLTreeModel<T>, _ x: [T], _ g: MLRows, _ context: RunContext) throws -> ([Int], [Float]) {
+        if context.threads <= 1 { return try classify(model, x, g) }
+        let pieces = try context.rowChunks(rows: g.rows, minimumRows: 16) { range in
+            let (xs, gs) = g.slice(x, range)
+            let result = try classify(model, xs, gs)
+            return [Piece(labels: result.0, scores: result.1)]
+        }
+        return (pieces.flatMap(\.labels), pieces.flatMap(\.scores))
+    }
+
+    struct Piece: Sendable {
+        var labels: [Int]
+        var scores: [Float]
     }
 
     /// Labels (the int64 label itself, or an index into the string labels) and scores for every row.

@@ -56,13 +56,23 @@ public struct TreeEnsembleRegressor: Operator {
                 try doubleModel
                 ?? MLTreeBuilder<Double>.fromV3(
                     attributes, op: Self.op, weightPrefix: "target", targetCount: targetCount)
-            out = try regress(model, values, g)
+            out = try context.rowChunks(rows: g.rows, minimumRows: Self.minimumRowsPerThread) { range in
+                let (xs, gs) = g.slice(values, range)
+                return try regress(model, xs, gs)
+            }
         } else {
             guard let model = floatModel else { throw EngineError.runtime("\(Self.op): no float model prepared") }
-            out = try regress(model, try MLConvert.floats(x, op: Self.op), g)
+            let values = try MLConvert.floats(x, op: Self.op)
+            out = try context.rowChunks(rows: g.rows, minimumRows: Self.minimumRowsPerThread) { range in
+                let (xs, gs) = g.slice(values, range)
+                return try regress(model, xs, gs)
+            }
         }
         return [.tensor(Tensor(uncheckedShape: [g.rows, targetCount], storage: .float32(out)))]
     }
+
+    /// Rows below which a piece is not worth a thread (`RunContext.threads`).
+    static let minimumRowsPerThread = 16
 
     func regress<T>(_ model: MLTreeModel<T>, _ x: [T], _ g: MLRows) throws -> [Float] {
         guard model.forest.maxFeatureId < g.features else {

@@ -90,9 +90,17 @@ public struct Conv: Operator {
             storage = .float64(y)
         } else {
             let packed = packedWeights.flatMap { $0.count == group && $0.first?.depth == problem.depth ? $0 : nil }
-            var y = try problem.runFloat(
-                try NNFloat.values(x, as: Float.self), packed == nil ? try NNFloat.values(w, as: Float.self) : [],
-                packedWeights: packed, bias: try bias.map { try NNFloat.values($0, as: Float.self) })
+            let xs = try NNFloat.values(x, as: Float.self)
+            let ws = packed == nil ? try NNFloat.values(w, as: Float.self) : []
+            let bs = try bias.map { try NNFloat.values($0, as: Float.self) }
+            // Images are independent: with several threads, each runs a share of them.
+            let perImage = n > 0 ? xs.count / n : 0
+            var y = try context.rowChunks(rows: n, minimumRows: 1) { [group] range in
+                if range.count == n { return try problem.runFloat(xs, ws, packedWeights: packed, bias: bs) }
+                let piece = NNConvProblem(n: range.count, c: c, m: m, group: group, geometry: g)
+                let slice = Array(xs[(range.lowerBound * perImage)..<(range.upperBound * perImage)])
+                return try piece.runFloat(slice, ws, packedWeights: packed, bias: bs)
+            }
             if activation != nil { try NNEpilogue.apply(&y, columns: max(y.count, 1), bias: [], activation: activation) }
             storage = NNFloat.storage(y, as: x.dataType)
         }
@@ -101,7 +109,7 @@ public struct Conv: Operator {
 }
 
 /// One convolution call's sizes: per image and group, `Y_g [M/group × out] = W_g [M/group × depth] · col`.
-struct NNConvProblem {
+struct NNConvProblem: Sendable {
     let n: Int, c: Int, m: Int, group: Int
     let geometry: NNWindowGeometry
     var cg: Int { c / group }

@@ -81,7 +81,18 @@ public struct MatMul: Operator {
             let x = try NNFloat.values(a, as: Float.self)
             let packed = packedB.flatMap { $0.depth == problem.k && $0.columns == problem.n ? $0 : nil }
             let y = packed != nil && problem.foldsIntoRows ? [] : try NNFloat.values(b, as: Float.self)
-            var result = try problem.runFloat(x, y, packedB: packed)
+            var result: [Float]
+            if problem.foldsIntoRows, context.threads > 1 {
+                // Rows of A are independent: with several threads, each multiplies a share of them.
+                let k = problem.k, bShape = b.shape
+                result = try context.rowChunks(rows: problem.rows, minimumRows: 32) { range in
+                    if range.count == problem.rows { return try problem.runFloat(x, y, packedB: packed) }
+                    let piece = try NNMatMulProblem(aShape: [range.count, k], bShape: bShape)
+                    return try piece.runFloat(Array(x[(range.lowerBound * k)..<(range.upperBound * k)]), y, packedB: packed)
+                }
+            } else {
+                result = try problem.runFloat(x, y, packedB: packed)
+            }
             if bias != nil || activation != nil {
                 try NNEpilogue.apply(&result, columns: max(problem.n, 1), bias: bias ?? [], activation: activation)
             }
@@ -105,7 +116,7 @@ public struct MatMul: Operator {
 }
 
 /// The geometry of one (batched) matrix product, with numpy promotion and batch broadcasting resolved.
-struct NNMatMulProblem {
+struct NNMatMulProblem: Sendable {
     let m: Int, n: Int, k: Int
     let outputShape: [Int]
     /// Per output matrix: the flat offsets of its A and B operands.
