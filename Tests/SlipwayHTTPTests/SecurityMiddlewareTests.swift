@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -90,13 +91,13 @@ import Testing
         let viewer = try await issuer.sign(["sub": .string("dash"), "aud": .string("slipway"), "exp": exp, "role": .string("viewer")])
         try await fixture.app().test(.router) { client in
             let body = ByteBuffer(string: V2Fixtures.echoRequest)
-            #expect(
-                try await client.execute(uri: "/v2/models/echo/infer", method: .post, headers: SecurityFixture.headers(predictor), body: body).status
-                    == .ok)
-            #expect(
-                try await client.execute(uri: "/v2/models/echo/infer", method: .post, headers: SecurityFixture.headers(viewer), body: body).status
-                    == .forbidden)
-            #expect(try await client.execute(uri: "/v2/models/echo/infer", method: .post, body: body).status == .unauthorized)
+            let uri = "/v2/models/echo/infer"
+            let allowed = try await client.execute(uri: uri, method: .post, headers: SecurityFixture.headers(predictor), body: body)
+            #expect(allowed.status == .ok)
+            let forbidden = try await client.execute(uri: uri, method: .post, headers: SecurityFixture.headers(viewer), body: body)
+            #expect(forbidden.status == .forbidden)
+            let anonymous = try await client.execute(uri: uri, method: .post, body: body)
+            #expect(anonymous.status == .unauthorized)
         }
         let entries = try fixture.database.audit.tail(3)
         #expect(entries.map(\.actor) == ["jwt:svc", "jwt:dash", "unauthenticated"])

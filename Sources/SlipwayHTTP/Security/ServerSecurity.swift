@@ -174,7 +174,7 @@ struct KeyRefreshService: Service {
     let security: ServerSecurity
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: security.refreshInterval)
