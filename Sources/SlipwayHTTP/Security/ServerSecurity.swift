@@ -65,8 +65,9 @@ public final class ServerSecurity: Sendable {
     }
 
     /// Opens the security database in `dataDirectory`, reads the JWT key, the TLS files and the data key, and
-    /// applies the loopback rule: with no key and no JWT, the server serves on a loopback address only (with a
-    /// warning); on another address it refuses unless `settings.insecureNoAuth`, and then logs loudly.
+    /// applies the loopback rule: with no key and no JWT, the server serves on a loopback address only; on
+    /// another address it refuses unless `settings.insecureNoAuth`. ``logPosture(host:logger:)`` warns (or,
+    /// without authentication off loopback, logs at critical level) once the server listens.
     public static func open(settings: SecuritySettings, dataDirectory: URL, host: String, logger: Logger) async throws -> ServerSecurity {
         let database = try SecurityDatabase.open(dataDirectory: dataDirectory)
         var jwt: JWTVerifier?
@@ -87,24 +88,31 @@ public final class ServerSecurity: Sendable {
         let server = try TLSSetup.httpServer(settings: settings)
         let security = try ServerSecurity(
             database: database, settings: settings, host: host, jwt: jwt, cipher: cipher, httpServer: server, usesTLS: settings.tls != nil)
-        if !security.authenticationRequired {
-            let advice = "create a key with 'slipway keys create --name NAME --role admin' or configure security.jwt"
-            if isLoopback(host) {
-                logger.warning("authentication is off (no API key, no JWT): serving on loopback address \(host) only; \(advice)")
-            } else if settings.insecureNoAuth {
-                logger.critical(
-                    "INSECURE: authentication is OFF on \(host), a non-loopback address: anyone who can reach this port may use every model and change the registry (--insecure-no-auth); \(advice)"
-                )
+        if !security.authenticationRequired, !isLoopback(host), !settings.insecureNoAuth {
+            throw SecurityError(
+                .invalidArgument,
+                "refusing to serve on \(host) without authentication: \(noAuthAdvice), listen on 127.0.0.1, or pass --insecure-no-auth")
+        }
+        return security
+    }
+
+    static let noAuthAdvice = "create a key with 'slipway keys create --name NAME --role admin' or configure security.jwt"
+
+    /// Logs how the server is protected, once it listens (so a server that fails to start says nothing but
+    /// its error): authentication off on loopback is a warning, off elsewhere (`--insecure-no-auth`) is critical.
+    public func logPosture(host: String, logger: Logger) {
+        if !authenticationRequired {
+            if Self.isLoopback(host) {
+                logger.warning("authentication is off (no API key, no JWT): serving on loopback address \(host) only; \(Self.noAuthAdvice)")
             } else {
-                throw SecurityError(
-                    .invalidArgument,
-                    "refusing to serve on \(host) without authentication: \(advice), listen on 127.0.0.1, or pass --insecure-no-auth")
+                logger.critical(
+                    "INSECURE: authentication is OFF on \(host), a non-loopback address: anyone who can reach this port may use every model and change the registry (--insecure-no-auth); \(Self.noAuthAdvice)"
+                )
             }
         }
-        if jwt != nil { logger.info("JWT authentication on", metadata: ["slipway.jwt.algorithm": "\(settings.jwt?.algorithm.rawValue ?? "")"]) }
+        if let jwt { logger.info("JWT authentication on", metadata: ["slipway.jwt.algorithm": "\(jwt.configuration.algorithm.rawValue)"]) }
         if let cipher { logger.info("encryption at rest on", metadata: ["slipway.data_key": "\(cipher.currentKeyID)"]) }
-        if settings.tls != nil { logger.info("TLS on", metadata: ["slipway.tls.client_ca": "\(settings.tls?.clientCA ?? "-")"]) }
-        return security
+        if let tls = settings.tls { logger.info("TLS on", metadata: ["slipway.tls.client_ca": "\(tls.clientCA ?? "-")"]) }
     }
 
     static func secret(_ source: SecuritySettings.SecretSource, what: String) throws(SecurityError) -> String {
