@@ -1,16 +1,25 @@
 public import Hummingbird
 public import Logging
 import NIOCore
+import ServiceLifecycle
 public import SlipwayRuntime
 
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
-/// body), the body limit, then the V2 routes.
+/// body), the body limit, security when set up (authentication and authorisation, rate limits, the audit
+/// trail, hardening), then the V2 routes.
 public func buildRouter(
-    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration
+    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration,
+    security: ServerSecurity? = nil
 ) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
+    if let security {
+        router.add(middleware: AuthMiddleware(security: security))
+        router.add(middleware: RateLimitMiddleware(security: security))
+        router.add(middleware: AuditMiddleware(security: security))
+        router.add(middleware: HardeningMiddleware(maxJSONDepth: security.settings.maxJSONDepth, maxBodySize: configuration.maxBodySize))
+    }
     V2Controller(models: models, pool: pool, admission: admission, configuration: configuration).addRoutes(to: router)
     return router
 }
@@ -23,19 +32,25 @@ public func buildRouter(
 ///   - configuration: where to listen and what to accept.
 ///   - models: where models come from.
 ///   - logger: the server's logger.
+///   - security: keys, JWT, TLS, audit, rate limits (``ServerSecurity/open(settings:dataDirectory:host:logger:)``); nil
+///     serves without any (in-process tests).
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(
-    configuration: ServerConfiguration, models: some ModelProvider, logger: Logger,
+    configuration: ServerConfiguration, models: some ModelProvider, logger: Logger, security: ServerSecurity? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let pool = InferencePool(threads: configuration.inferenceThreads)
     let admission = AdmissionControl(limit: configuration.maxQueuedRequestsPerModel)
-    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration)
+    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration, security: security)
     var app = Application(
         router: router,
+        server: security?.httpServer ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
-        services: [pool],
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        services: [pool as any Service] + (security?.services ?? []),
+        onServerRunning: { channel in
+            security?.logPosture(host: configuration.host, logger: logger)
+            await onServerRunning(channel.localAddress?.port ?? configuration.port)
+        },
         logger: logger
     )
     app.beforeServerStarts {

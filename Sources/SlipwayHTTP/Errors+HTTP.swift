@@ -1,9 +1,12 @@
 public import Hummingbird
 public import SlipwayRuntime
+public import SlipwaySecurity
 
 /// The one place where errors become HTTP responses, with the KServe V2 body `{"error": "<message>"}` and
 /// Triton's status mapping: 400 bad request, 404 unknown model, version or route, 405 wrong method,
-/// 413 body too large, 503 overloaded or shutting down (with `Retry-After`), 500 for bugs only.
+/// 413 body too large, 503 overloaded or shutting down (with `Retry-After`), 500 for bugs only; security:
+/// 401 no or a bad credential (with `WWW-Authenticate: Bearer`), 403 wrong role or model, 429 rate limited
+/// (with `Retry-After`), 503 when the audit trail cannot be written.
 /// Hummingbird's own errors (unknown route, body too large) are rewritten to the same body by
 /// ``V2ErrorMiddleware``, so a client never sees another error shape.
 public struct V2Error: HTTPResponseError, Sendable {
@@ -24,6 +27,8 @@ public struct V2Error: HTTPResponseError, Sendable {
         case let error as V2Error:
             self = error
         case let error as InferenceError:
+            self.init(error, retryAfter: retryAfter)
+        case let error as SecurityError:
             self.init(error, retryAfter: retryAfter)
         case let error as any HTTPResponseError:
             // Hummingbird's own: an unknown route, a body past `collect(upTo:)`, an explicit HTTPError.
@@ -51,6 +56,18 @@ public struct V2Error: HTTPResponseError, Sendable {
         }
     }
 
+    public init(_ error: SecurityError, retryAfter: Int = 1) {
+        switch error.code {
+        case .invalidArgument: self.init(status: .badRequest, message: error.message)
+        case .unauthenticated: self.init(status: .unauthorized, message: error.message)
+        case .forbidden: self.init(status: .forbidden, message: error.message)
+        case .notFound: self.init(status: .notFound, message: error.message)
+        case .rateLimited: self.init(status: .tooManyRequests, message: error.message, retryAfter: error.retryAfter ?? retryAfter)
+        case .storage: self.init(status: .serviceUnavailable, message: error.message, retryAfter: retryAfter)
+        case .integrity: self.init(status: .internalServerError, message: error.message)
+        }
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var w = JSONWriter(capacity: message.utf8.count + 16)
         w.raw("{\"error\":")
@@ -58,6 +75,7 @@ public struct V2Error: HTTPResponseError, Sendable {
         w.raw("}")
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: w.bytes)))
     }
 }

@@ -1,9 +1,14 @@
 public import Hummingbird
+public import SlipwaySecurity
 
-/// The request context of every Slipway route: Hummingbird's core storage and nothing else yet (the
-/// authenticated caller and the resolved model will live here).
+/// The request context of every Slipway route: Hummingbird's core storage, the authenticated caller and the
+/// request's route in the route table (set by ``AuthMiddleware``).
 public struct SlipwayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Who is calling; nil when security is not set up (in-process tests without it).
+    public var identity: Identity?
+    /// The request's rule in the route table and its parameters.
+    public var securityRoute: RouteMatch?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -32,16 +32,21 @@ public struct SecurityError: Error, Sendable, Hashable, CustomStringConvertible 
         case notFound
         /// Stored data failed an integrity check (a broken audit chain, a bad ciphertext).
         case integrity
-        /// Storage failed.
+        /// Storage failed (HTTP 503: the action is not carried out without its audit entry).
         case storage
+        /// Too many requests for the caller's rate limit (HTTP 429 with `Retry-After`).
+        case rateLimited
     }
 
     public var code: Code
     public var message: String
+    /// Seconds to wait before retrying, for ``Code/rateLimited``.
+    public var retryAfter: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, retryAfter: Int? = nil) {
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public var description: String { message }

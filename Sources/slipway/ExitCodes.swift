@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SlipwayRuntime
+import SlipwaySecurity
 
 /// The one place where errors become exit codes and a one-line message on stderr.
 ///
@@ -12,7 +13,8 @@ import SlipwayRuntime
 /// | 3 | bad request or input (names, types, shapes, JSON) |
 /// | 4 | not found (file, model, version) |
 /// | 5 | unavailable |
-/// | 6 | integrity failure (a stored artifact is tampered or truncated) |
+/// | 6 | integrity failure (a stored artifact is tampered or truncated, a broken audit trail) |
+/// | 7 | not allowed (a bad or missing credential, a role without the right) |
 /// | 64 | bad command-line usage (swift-argument-parser) |
 enum CLIExit {
     static func code(for error: InferenceError) -> Int32 {
@@ -26,12 +28,31 @@ enum CLIExit {
         }
     }
 
+    static func code(for error: SecurityError) -> Int32 {
+        switch error.code {
+        case .invalidArgument: 3
+        case .notFound: 4
+        case .storage, .rateLimited: 5
+        case .integrity: 6
+        case .unauthenticated, .forbidden: 7
+        }
+    }
+
+    /// The exit code of any error.
+    static func code(for error: any Error) -> Int32 {
+        if let error = error as? SecurityError { return code(for: error) }
+        return code(for: InferenceError.wrap(error))
+    }
+
     /// Runs `body`; on error prints `error: <message>` (one line) to stderr and exits with its code.
     static func reporting<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as ExitCode {
             throw error
+        } catch let error as SecurityError {
+            FileHandle.standardError.write(Data("error: \(error.message.replacingOccurrences(of: "\n", with: " "))\n".utf8))
+            throw ExitCode(code(for: error))
         } catch {
             let wrapped = InferenceError.wrap(error)
             let line = wrapped.message.replacingOccurrences(of: "\n", with: " ")

@@ -5,6 +5,7 @@ import Logging
 import SlipwayHTTP
 import SlipwayRegistry
 import SlipwayRuntime
+import SlipwaySecurity
 
 /// `slipway serve`: every registered model over the KServe V2 / Open Inference Protocol (HTTP).
 struct ServeCommand: AsyncParsableCommand {
@@ -36,6 +37,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A YAML configuration file: per-model batching, caching, logging, alerts, security (see README).")
     var config: String?
 
+    @Option(help: "PEM certificate (chain) for TLS; with --tls-key the server speaks HTTPS.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for TLS.")
+    var tlsKey: String?
+
+    @Option(help: "PEM CA certificate(s): clients must present a certificate signed by one (mutual TLS).")
+    var tlsClientCa: String?
+
+    @Flag(help: "Serve without authentication on a non-loopback address (no key, no JWT). Dangerous; logged loudly.")
+    var insecureNoAuth = false
+
     @Flag(help: "Register the example iris classifier (examples/iris/model.onnx) as model 'iris' if it is not yet, then serve.")
     var demo = false
 
@@ -44,6 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
         guard maxQueue >= 0 else { throw ValidationError("--max-queue must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsClientCa != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
     }
 
     func run() async throws {
@@ -52,20 +67,32 @@ struct ServeCommand: AsyncParsableCommand {
             if demo { try Self.registerDemo(into: service) }
             return service
         }
-        let settings = try CLIExit.reporting { () throws -> SlipwayConfiguration in
+        var settings = try CLIExit.reporting { () throws -> SlipwayConfiguration in
             guard let config else { return SlipwayConfiguration() }
             return try SlipwayConfiguration(contentsOf: URL(fileURLWithPath: config))
         }
+        if let tlsCert, let tlsKey {
+            settings.security.tls = .init(certificate: tlsCert, privateKey: tlsKey, clientCA: tlsClientCa)
+        }
+        if insecureNoAuth { settings.security.insecureNoAuth = true }
         var logger = Logger(label: "slipway")
         logger.logLevel = .info
+        let security: ServerSecurity
+        do {
+            security = try await ServerSecurity.open(settings: settings.security, dataDirectory: data.url, host: host, logger: logger)
+        } catch {
+            let line = (error as? SecurityError)?.message ?? "\(error)"
+            FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+            throw ExitCode(CLIExit.code(for: error))
+        }
         let configuration = ServerConfiguration(
             host: host, port: port, maxBodySize: maxBodySize, maxQueuedRequestsPerModel: maxQueue, inferenceThreads: threads,
             settings: settings)
         let app = buildApplication(
-            configuration: configuration, models: RegistryModelProvider(service: service), logger: logger,
-            onServerRunning: { port in
+            configuration: configuration, models: RegistryModelProvider(service: service), logger: logger, security: security,
+            onServerRunning: { [scheme = security.usesTLS ? "https" : "http"] port in
                 // One line on stdout that scripts and tests can wait for.
-                FileHandle.standardOutput.write(Data("slipway serving on http://\(configuration.host):\(port)\n".utf8))
+                FileHandle.standardOutput.write(Data("slipway serving on \(scheme)://\(configuration.host):\(port)\n".utf8))
             })
         do {
             try await app.runService()

@@ -1,0 +1,197 @@
+public import Foundation
+public import HummingbirdCore
+public import Logging
+public import ServiceLifecycle
+public import SlipwayRuntime
+public import SlipwaySecurity
+import Synchronization
+
+/// Everything the security middleware needs, assembled once when the server starts: the keys (kept in
+/// memory and refreshed from `security.sqlite`, so a request never reads the database to authenticate), the
+/// JWT verifier, the route table and access policy, the audit trail, rate limits, the data cipher, the
+/// PII hash secret, and the HTTP server (TLS, header limit, idle timeout).
+public final class ServerSecurity: Sendable {
+    public let database: SecurityDatabase
+    public let routes: RouteTable
+    public let settings: SecuritySettings
+    /// Whether health and `/metrics` are open without a credential.
+    public let openHealth: Bool
+    /// Encryption at rest, when a data key is configured.
+    public let cipher: DataCipher?
+    /// The secret behind the PII keyed hash.
+    public let privacyHashKey: [UInt8]
+    /// The HTTP server to run: HTTP/1.1 with the header limit and idle timeout, over TLS when configured.
+    public let httpServer: HTTPServerBuilder
+    /// Whether the server speaks TLS.
+    public let usesTLS: Bool
+    /// The audit trail, written with group commit.
+    public let audit: AuditWriter
+    let jwt: JWTVerifier?
+    let keys: Mutex<KeySnapshot>
+    let rateLimiter = RateLimiter()
+    let refreshInterval: Duration
+
+    /// - Parameters:
+    ///   - database: the security database.
+    ///   - settings: the configuration's `security` section.
+    ///   - host: the address the server listens on (decides the health default and the loopback rule).
+    ///   - jwt: the JWT verifier, when JWT is configured.
+    ///   - cipher: the data cipher, when encryption is configured.
+    ///   - httpServer: the HTTP server builder.
+    ///   - usesTLS: whether `httpServer` speaks TLS.
+    ///   - routes: the route table.
+    ///   - refreshInterval: how often keys are re-read (a revoked key stops working within it).
+    public init(
+        database: SecurityDatabase, settings: SecuritySettings = SecuritySettings(), host: String = "127.0.0.1", jwt: JWTVerifier? = nil,
+        cipher: DataCipher? = nil, httpServer: HTTPServerBuilder = .http1(), usesTLS: Bool = false, routes: RouteTable = .slipway,
+        refreshInterval: Duration = .seconds(1)
+    ) throws(SecurityError) {
+        self.database = database
+        self.audit = AuditWriter(log: database.audit)
+        self.settings = settings
+        self.routes = routes
+        self.jwt = jwt
+        self.cipher = cipher
+        self.httpServer = httpServer
+        self.usesTLS = usesTLS
+        self.refreshInterval = refreshInterval
+        switch settings.health {
+        case .open: openHealth = true
+        case .loopback: openHealth = Self.isLoopback(host)
+        case .authenticated: openHealth = false
+        }
+        keys = Mutex(try database.keys.snapshotNow())
+        privacyHashKey = try database.privacyHashKey()
+    }
+
+    /// Opens the security database in `dataDirectory`, reads the JWT key, the TLS files and the data key, and
+    /// applies the loopback rule: with no key and no JWT, the server serves on a loopback address only; on
+    /// another address it refuses unless `settings.insecureNoAuth`. ``logPosture(host:logger:)`` warns (or,
+    /// without authentication off loopback, logs at critical level) once the server listens.
+    public static func open(settings: SecuritySettings, dataDirectory: URL, host: String, logger: Logger) async throws -> ServerSecurity {
+        let database = try SecurityDatabase.open(dataDirectory: dataDirectory)
+        var jwt: JWTVerifier?
+        if let j = settings.jwt {
+            var configuration = JWTConfiguration(algorithm: j.algorithm, key: try secret(j.key, what: "the JWT key"))
+            configuration.issuer = j.issuer
+            configuration.audience = j.audience
+            configuration.roleClaim = j.roleClaim
+            configuration.modelsClaim = j.modelsClaim
+            jwt = try await JWTVerifier(configuration)
+        }
+        var cipher: DataCipher?
+        if let file = settings.encryptionKeyFile {
+            cipher = try DataCipher(contentsOf: URL(fileURLWithPath: file))
+        } else if let text = ProcessInfo.processInfo.environment[settings.encryptionKeyEnvironment], !text.isEmpty {
+            cipher = try DataCipher(keyRing: text.replacingOccurrences(of: ",", with: "\n"), source: "$\(settings.encryptionKeyEnvironment)")
+        }
+        let server = try TLSSetup.httpServer(settings: settings)
+        let security = try ServerSecurity(
+            database: database, settings: settings, host: host, jwt: jwt, cipher: cipher, httpServer: server, usesTLS: settings.tls != nil)
+        if !security.authenticationRequired, !isLoopback(host), !settings.insecureNoAuth {
+            throw SecurityError(
+                .invalidArgument,
+                "refusing to serve on \(host) without authentication: \(noAuthAdvice), listen on 127.0.0.1, or pass --insecure-no-auth")
+        }
+        return security
+    }
+
+    static let noAuthAdvice = "create a key with 'slipway keys create --name NAME --role admin' or configure security.jwt"
+
+    /// Logs how the server is protected, once it listens (so a server that fails to start says nothing but
+    /// its error): authentication off on loopback is a warning, off elsewhere (`--insecure-no-auth`) is critical.
+    public func logPosture(host: String, logger: Logger) {
+        if !authenticationRequired {
+            if Self.isLoopback(host) {
+                logger.warning("authentication is off (no API key, no JWT): serving on loopback address \(host) only; \(Self.noAuthAdvice)")
+            } else {
+                logger.critical(
+                    "INSECURE: authentication is OFF on \(host), a non-loopback address: anyone who can reach this port may use every model and change the registry (--insecure-no-auth); \(Self.noAuthAdvice)"
+                )
+            }
+        }
+        if let jwt { logger.info("JWT authentication on", metadata: ["slipway.jwt.algorithm": "\(jwt.configuration.algorithm.rawValue)"]) }
+        if let cipher { logger.info("encryption at rest on", metadata: ["slipway.data_key": "\(cipher.currentKeyID)"]) }
+        if let tls = settings.tls { logger.info("TLS on", metadata: ["slipway.tls.client_ca": "\(tls.clientCA ?? "-")"]) }
+    }
+
+    static func secret(_ source: SecuritySettings.SecretSource, what: String) throws(SecurityError) -> String {
+        switch source {
+        case .inline(let text):
+            return text
+        case .environment(let name):
+            guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else {
+                throw SecurityError(.invalidArgument, "\(what): the environment variable \(name) is not set")
+            }
+            return text
+        case .file(let path):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SecurityError(.notFound, "\(what): cannot read '\(path)'")
+            }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// Whether `host` is a loopback address.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+
+    /// Whether callers must authenticate: a key exists (revoked ones count) or JWT is configured.
+    public var authenticationRequired: Bool { jwt != nil || keys.withLock { $0.hasKeys } }
+
+    /// The access policy as of now.
+    public var policy: AccessPolicy { AccessPolicy(authenticationRequired: authenticationRequired, openHealth: openHealth) }
+
+    /// The caller a bearer credential stands for: an API key (`sw_…`) or, when configured, a JWT.
+    public func authenticate(_ token: String) async throws(SecurityError) -> Identity {
+        if token.hasPrefix(APIKeyText.prefix) { return try keys.withLock { $0 }.authenticate(token) }
+        if let jwt { return try await jwt.verify(token) }
+        throw SecurityError(.unauthenticated, "unknown API key")
+    }
+
+    /// The rate limit of a caller: its key's, else its role's; nil for none.
+    public func rateLimit(for identity: Identity) -> RateLimit? {
+        settings.keyRateLimits[identity.id] ?? settings.roleRateLimits[identity.role]
+    }
+
+    /// Re-reads the keys.
+    public func refreshKeys() async throws(SecurityError) {
+        let snapshot = try await database.keys.snapshot()
+        keys.withLock { $0 = snapshot }
+    }
+
+    /// The PII redactor of a model.
+    public func redactor(for model: String, configuration: SlipwayConfiguration) -> PIIRedactor {
+        PIIRedactor(key: privacyHashKey, fields: configuration.settings(for: model).privacy.pii)
+    }
+
+    /// The background re-encryption of `stores` under the current data key, when encryption is on (the
+    /// prediction log and the feedback store pass themselves here when they are wired in).
+    public func rotationService(stores: [any ResealableStore], logger: Logger) -> DataKeyRotationService? {
+        cipher.map { DataKeyRotationService(cipher: $0, stores: stores, logger: logger) }
+    }
+
+    /// The services to run with the server: the key refresher.
+    public var services: [any Service] { [KeyRefreshService(security: self)] }
+}
+
+/// Re-reads the API keys every ``ServerSecurity/refreshInterval``, so keys created or revoked with the CLI
+/// take effect in a running server.
+struct KeyRefreshService: Service {
+    let security: ServerSecurity
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: security.refreshInterval)
+                } catch {
+                    return
+                }
+                // A failed read keeps the previous keys; the next round tries again.
+                try? await security.refreshKeys()
+            }
+        }
+    }
+}

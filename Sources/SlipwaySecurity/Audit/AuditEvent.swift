@@ -1,0 +1,112 @@
+public import Foundation
+
+/// What happened, before it is numbered and chained: who (key id and role), what (an action such as `http`,
+/// `keys.create`, `privacy.erase`), on what (method, route, model, version), the request id, the outcome
+/// (HTTP status) and when. Never a payload: `detail` holds names and ids only.
+public struct AuditEvent: Sendable, Hashable {
+    public var time: Date
+    /// The key id, JWT subject, `anonymous`, or `cli:<user>` for the command line.
+    public var actor: String
+    public var role: String?
+    public var action: String
+    public var method: String?
+    /// The route pattern (`/v2/models/:model/infer`), not the raw path.
+    public var route: String?
+    public var model: String?
+    public var version: String?
+    public var requestID: String?
+    public var status: Int?
+    public var detail: String?
+
+    public init(
+        actor: String, role: String? = nil, action: String, method: String? = nil, route: String? = nil, model: String? = nil,
+        version: String? = nil, requestID: String? = nil, status: Int? = nil, detail: String? = nil, time: Date = Date()
+    ) {
+        self.time = time
+        self.actor = actor
+        self.role = role
+        self.action = action
+        self.method = method
+        self.route = route
+        self.model = model
+        self.version = version
+        self.requestID = requestID
+        self.status = status
+        self.detail = detail
+    }
+}
+
+/// One entry of the audit trail: an event with its place in the chain. `hash` is the SHA-256 of the
+/// previous entry's hash and this entry's fields, so editing, removing or reordering entries breaks the chain.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var seq: Int
+    public var time: String
+    public var actor: String
+    public var role: String?
+    public var action: String
+    public var method: String?
+    public var route: String?
+    public var model: String?
+    public var version: String?
+    public var requestID: String?
+    public var status: Int?
+    public var detail: String?
+    public var prevHash: String
+    public var hash: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq, time, actor, role, action, method, route, model, version
+        case requestID = "request_id"
+        case status, detail
+        case prevHash = "prev_hash"
+        case hash
+    }
+
+    /// The hash before the first entry.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Numbers and chains `event` after the entry `seq - 1` whose hash is `prevHash`.
+    public init(_ event: AuditEvent, seq: Int, prevHash: String) {
+        self.seq = seq
+        self.time = Timestamp.string(event.time)
+        self.actor = event.actor
+        self.role = event.role
+        self.action = event.action
+        self.method = event.method
+        self.route = event.route
+        self.model = event.model
+        self.version = event.version
+        self.requestID = event.requestID
+        self.status = event.status
+        self.detail = event.detail
+        self.prevHash = prevHash
+        self.hash = ""
+        self.hash = computedHash
+    }
+
+    /// The SHA-256 (hex) of `prevHash` and every field, each length-prefixed so no two entries encode alike.
+    public var computedHash: String {
+        var text = ""
+        func field(_ value: String?) {
+            guard let value else {
+                text += "-;"
+                return
+            }
+            text += "\(value.utf8.count):\(value);"
+        }
+        field(prevHash)
+        field(String(seq))
+        field(time)
+        field(actor)
+        field(role)
+        field(action)
+        field(method)
+        field(route)
+        field(model)
+        field(version)
+        field(requestID)
+        field(status.map { String($0) })
+        field(detail)
+        return SHA256Hasher.hex(Array(text.utf8))
+    }
+}

@@ -1,0 +1,105 @@
+public import Foundation
+import GRDB
+
+/// The tamper-evident audit trail in ``SecurityDatabase``: append-only (the schema refuses updates and
+/// deletes), each entry chained to the previous one by SHA-256. An append is one transaction that reads the
+/// head, writes the entry and moves the head, so concurrent writers (the server and the CLI) stay in order.
+public struct AuditLog: Sendable {
+    let database: SecurityDatabase
+
+    init(database: SecurityDatabase) {
+        self.database = database
+    }
+
+    /// Appends an event off the caller's thread; throws `storage` when it cannot be written (the caller must
+    /// then fail the action it records).
+    @discardableResult
+    public func append(_ event: AuditEvent) async throws(SecurityError) -> AuditEntry {
+        try await database.write("write the audit trail") { db in try Self.append(event, in: db) }
+    }
+
+    /// Appends events in one transaction, in order.
+    public func append(_ events: [AuditEvent]) async throws(SecurityError) -> [AuditEntry] {
+        try await database.write("write the audit trail") { db in try events.map { try Self.append($0, in: db) } }
+    }
+
+    /// Appends an event synchronously (the CLI).
+    @discardableResult
+    public func appendNow(_ event: AuditEvent) throws(SecurityError) -> AuditEntry {
+        try database.write("write the audit trail") { db in try Self.append(event, in: db) }
+    }
+
+    /// Appends inside an open transaction, so the entry commits or rolls back with the action it records.
+    @discardableResult
+    static func append(_ event: AuditEvent, in db: Database) throws -> AuditEntry {
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1")
+        let seq = (head.map { $0["seq"] as Int } ?? 0) + 1
+        let entry = AuditEntry(event, seq: seq, prevHash: head.map { $0["hash"] as String } ?? AuditEntry.genesisHash)
+        try db.execute(
+            sql: """
+                INSERT INTO audit_entry (seq, time, actor, role, action, method, route, model, version, request_id, status, detail,
+                    prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.seq, entry.time, entry.actor, entry.role, entry.action, entry.method, entry.route, entry.model, entry.version,
+                entry.requestID, entry.status, entry.detail, entry.prevHash, entry.hash,
+            ])
+        try db.execute(
+            sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            arguments: [entry.seq, entry.hash])
+        return entry
+    }
+
+    /// Walks the whole trail (streaming, in sequence order) and names the first bad entry.
+    public func verify() throws(SecurityError) -> AuditVerification {
+        try database.read("read the audit trail") { db in
+            var verifier = AuditChainVerifier()
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
+            while let row = try cursor.next() { verifier.check(Self.entry(row)) }
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1").map {
+                (seq: $0["seq"] as Int, hash: $0["hash"] as String)
+            }
+            return verifier.finish(head: head)
+        }
+    }
+
+    /// Calls `body` with every entry at or after `since`, in order, without holding them all in memory.
+    public func export(since: Date?, _ body: (AuditEntry) throws -> Void) throws(SecurityError) {
+        try database.read("read the audit trail") { db in
+            let cursor: RowCursor
+            if let since {
+                cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry WHERE time >= ? ORDER BY seq", arguments: [Timestamp.string(since)])
+            } else {
+                cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_entry ORDER BY seq")
+            }
+            while let row = try cursor.next() { try body(Self.entry(row)) }
+        }
+    }
+
+    /// The last `limit` entries, oldest first.
+    public func tail(_ limit: Int) throws(SecurityError) -> [AuditEntry] {
+        try database.read("read the audit trail") { db in
+            Array(try Row.fetchAll(db, sql: "SELECT * FROM audit_entry ORDER BY seq DESC LIMIT ?", arguments: [limit]).map(Self.entry).reversed())
+        }
+    }
+
+    static func entry(_ row: Row) -> AuditEntry {
+        var entry = AuditEntry(AuditEvent(actor: "", action: ""), seq: 0, prevHash: "")
+        entry.seq = row["seq"]
+        entry.time = row["time"]
+        entry.actor = row["actor"]
+        entry.role = row["role"]
+        entry.action = row["action"]
+        entry.method = row["method"]
+        entry.route = row["route"]
+        entry.model = row["model"]
+        entry.version = row["version"]
+        entry.requestID = row["request_id"]
+        entry.status = row["status"]
+        entry.detail = row["detail"]
+        entry.prevHash = row["prev_hash"]
+        entry.hash = row["hash"]
+        return entry
+    }
+}

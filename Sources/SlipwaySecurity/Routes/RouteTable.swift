@@ -1,0 +1,155 @@
+import Foundation
+
+/// What a route touches, which decides how keys limited to some models and the health setting apply.
+public enum RouteScope: String, Sendable, Hashable {
+    /// Health and `/metrics`: open or not by their own setting (``AccessPolicy/openHealth``).
+    case health
+    /// About the server, naming no model (`GET /v2`, `/openapi.json`): any role the rule lists, model-limited keys included.
+    case server
+    /// Across models (lists, statistics of every model): refused to keys limited to some models.
+    case global
+    /// One model, named by the `:model` parameter: refused to keys limited to other models.
+    case model
+}
+
+/// One line of the route table: a method and a path pattern, and the roles that may call it.
+/// Patterns are `/`-separated segments; `:name` matches one segment and captures it.
+public struct RouteRule: Sendable, Hashable {
+    public var method: String
+    public var pattern: String
+    public var roles: Set<Role>
+    public var scope: RouteScope
+
+    public init(_ method: String, _ pattern: String, _ roles: Set<Role>, _ scope: RouteScope) {
+        self.method = method
+        self.pattern = pattern
+        self.roles = roles
+        self.scope = scope
+    }
+
+    /// Whether calls are recorded in the audit trail: everything but health and metrics.
+    public var isAudited: Bool { scope != .health }
+
+    /// Whether the route changes state (registry, keys, loaded models): any method but GET on a route not
+    /// open to predictors. Inference, feedback and the repository index are accesses, not changes. A change
+    /// is recorded in the audit trail before it runs.
+    public var isChange: Bool { method != "GET" && !roles.contains(.predictor) }
+
+    var segments: [Substring] { pattern.split(separator: "/") }
+}
+
+/// A request matched to its rule, with the captured parameters.
+public struct RouteMatch: Sendable, Hashable {
+    public var rule: RouteRule
+    public var parameters: [String: String]
+    /// Whether no rule matched (the request falls to the admin-only default).
+    public var isUnknown: Bool
+
+    /// The model the request names (`:model`).
+    public var model: String? { parameters["model"] }
+    /// The version or alias the request names (`:version`).
+    public var version: String? { parameters["version"] }
+}
+
+/// THE route table: every route of the server with the roles that may call it. A route that is not here is
+/// for `admin` only (fail closed). Authorisation (``AccessPolicy``), the audit trail and the route × role test
+/// all read this one table.
+public struct RouteTable: Sendable {
+    public let rules: [RouteRule]
+
+    public init(_ rules: [RouteRule]) {
+        self.rules = rules
+    }
+
+    /// The rule for routes not in the table.
+    public static func unknownRule(method: String) -> RouteRule { RouteRule(method, "*", [.admin], .global) }
+
+    /// The first rule whose method and pattern match; HEAD matches GET rules.
+    public func match(method: String, path: String) -> RouteMatch {
+        let method = method.uppercased() == "HEAD" ? "GET" : method.uppercased()
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        for rule in rules where rule.method == method {
+            if let parameters = Self.match(rule.segments, segments) {
+                return RouteMatch(rule: rule, parameters: parameters, isUnknown: false)
+            }
+        }
+        return RouteMatch(rule: Self.unknownRule(method: method), parameters: [:], isUnknown: true)
+    }
+
+    static func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
+        guard pattern.count == path.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (p, s) in zip(pattern, path) {
+            if p.first == ":" {
+                let value = String(s)
+                parameters[String(p.dropFirst())] = value.removingPercentEncoding ?? value
+            } else if p != s {
+                return nil
+            }
+        }
+        return parameters
+    }
+
+    /// Every role.
+    public static let everyone: Set<Role> = [.admin, .deployer, .predictor, .viewer]
+    /// Inference and feedback.
+    public static let predictors: Set<Role> = [.admin, .predictor]
+    /// Register, alias, tag, archive, load, unload.
+    public static let deployers: Set<Role> = [.admin, .deployer]
+    /// Keys and everything else.
+    public static let admins: Set<Role> = [.admin]
+
+    /// Slipway's routes. Reading (metadata, statistics, quality, drift, reports) is open to every role, since
+    /// clients read a model's metadata before they infer; inference and feedback need `predictor`; changes
+    /// to the registry need `deployer`; `admin` may do everything.
+    public static let slipway = RouteTable(
+        [
+            // Health and metrics (their own setting).
+            RouteRule("GET", "/v2/health/live", everyone, .health),
+            RouteRule("GET", "/v2/health/ready", everyone, .health),
+            RouteRule("GET", "/metrics", everyone, .health),
+            // About the server.
+            RouteRule("GET", "/v2", everyone, .server),
+            RouteRule("GET", "/openapi.json", everyone, .server),
+            // KServe V2: statistics extension (literal paths before `:model`).
+            RouteRule("GET", "/v2/models/stats", everyone, .global),
+            RouteRule("GET", "/v2/models/:model/stats", everyone, .model),
+            RouteRule("GET", "/v2/models/:model/versions/:version/stats", everyone, .model),
+            // KServe V2: model metadata, readiness, inference.
+            RouteRule("GET", "/v2/models/:model", everyone, .model),
+            RouteRule("GET", "/v2/models/:model/ready", everyone, .model),
+            RouteRule("POST", "/v2/models/:model/infer", predictors, .model),
+            RouteRule("GET", "/v2/models/:model/versions/:version", everyone, .model),
+            RouteRule("GET", "/v2/models/:model/versions/:version/ready", everyone, .model),
+            RouteRule("POST", "/v2/models/:model/versions/:version/infer", predictors, .model),
+            // KServe V2: model repository extension.
+            RouteRule("POST", "/v2/repository/index", everyone, .global),
+            RouteRule("POST", "/v2/repository/models/:model/load", deployers, .model),
+            RouteRule("POST", "/v2/repository/models/:model/unload", deployers, .model),
+            // Management API (the registry).
+            RouteRule("GET", "/api/v1/models", everyone, .global),
+            RouteRule("GET", "/api/v1/models/:model", everyone, .model),
+            RouteRule("GET", "/api/v1/models/:model/versions", everyone, .model),
+            RouteRule("POST", "/api/v1/models/:model/versions", deployers, .model),
+            RouteRule("GET", "/api/v1/models/:model/versions/:version", everyone, .model),
+            RouteRule("GET", "/api/v1/models/:model/versions/:version/card", everyone, .model),
+            RouteRule("GET", "/api/v1/models/:model/versions/:version/export", deployers, .model),
+            RouteRule("POST", "/api/v1/models/:model/versions/:version/archive", deployers, .model),
+            RouteRule("PUT", "/api/v1/models/:model/versions/:version/tags/:tag", deployers, .model),
+            RouteRule("DELETE", "/api/v1/models/:model/versions/:version/tags/:tag", deployers, .model),
+            RouteRule("GET", "/api/v1/models/:model/aliases", everyone, .model),
+            RouteRule("PUT", "/api/v1/models/:model/aliases/:alias", deployers, .model),
+            RouteRule("DELETE", "/api/v1/models/:model/aliases/:alias", deployers, .model),
+            RouteRule("GET", "/api/v1/models/:model/history", everyone, .model),
+            // Monitoring: outcomes, quality, alerts.
+            RouteRule("POST", "/api/v1/models/:model/feedback", predictors, .model),
+            RouteRule("GET", "/api/v1/models/:model/quality", everyone, .model),
+            RouteRule("GET", "/api/v1/alerts", everyone, .global),
+            // Drift: checks, reports, retraining events.
+            RouteRule("GET", "/api/v1/models/:model/drift", everyone, .model),
+            RouteRule("GET", "/api/v1/models/:model/drift/report", everyone, .model),
+            RouteRule("GET", "/api/v1/models/:model/drift/history", everyone, .model),
+            RouteRule("GET", "/api/v1/events", everyone, .global),
+            RouteRule("GET", "/api/v1/models/:model/events", everyone, .model),
+        ])
+}

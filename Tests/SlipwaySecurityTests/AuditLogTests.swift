@@ -1,0 +1,130 @@
+import Foundation
+import SlipwaySecurity
+import Testing
+
+@Suite struct AuditLogTests {
+    static func chain(_ count: Int) -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        var previous = AuditEntry.genesisHash
+        for i in 1...count {
+            let entry = AuditEntry(
+                AuditEvent(actor: "k\(i)", role: "viewer", action: "http", method: "GET", route: "/v2/models/:model", model: "m", status: 200),
+                seq: i, prevHash: previous)
+            entries.append(entry)
+            previous = entry.hash
+        }
+        return entries
+    }
+
+    static func head(_ entries: [AuditEntry]) -> (seq: Int, hash: String)? { entries.last.map { ($0.seq, $0.hash) } }
+
+    @Test func anIntactChainVerifies() {
+        let entries = Self.chain(5)
+        let result = AuditChainVerifier.verify(entries, head: Self.head(entries))
+        #expect(result.isIntact)
+        #expect(result.entries == 5)
+        #expect(AuditChainVerifier.verify([], head: nil).isIntact)
+    }
+
+    @Test func anEditedEntryIsNamed() {
+        var entries = Self.chain(5)
+        entries[2].status = 500
+        let result = AuditChainVerifier.verify(entries, head: Self.head(entries))
+        #expect(result.fault?.seq == 3)
+        #expect(result.fault?.reason.contains("edited") == true)
+    }
+
+    @Test func anEditedEntryWithARecomputedHashBreaksTheNextLink() {
+        var entries = Self.chain(5)
+        entries[1].actor = "mallory"
+        entries[1].hash = entries[1].computedHash
+        #expect(AuditChainVerifier.verify(entries, head: Self.head(entries)).fault?.seq == 3)
+    }
+
+    @Test func aRemovedEntryIsNamed() {
+        var entries = Self.chain(5)
+        entries.remove(at: 1)
+        let result = AuditChainVerifier.verify(entries, head: Self.head(entries))
+        #expect(result.fault?.seq == 2)
+        #expect(result.fault?.reason.contains("removed") == true)
+    }
+
+    @Test func entriesRemovedFromTheEndAreFoundThroughTheHead() {
+        let entries = Self.chain(5)
+        let result = AuditChainVerifier.verify(entries.prefix(3), head: Self.head(entries))
+        #expect(result.fault?.seq == 4)
+    }
+
+    @Test func reorderedEntriesAreNamed() {
+        var entries = Self.chain(5)
+        // Swap the contents of 2 and 3 but keep their numbers, as an attacker renumbering rows would.
+        let (a, b) = (entries[1], entries[2])
+        entries[1] = b
+        entries[1].seq = 2
+        entries[2] = a
+        entries[2].seq = 3
+        #expect(AuditChainVerifier.verify(entries, head: Self.head(entries)).fault?.seq == 2)
+        // Out-of-order numbers.
+        var shuffled = Self.chain(4)
+        shuffled.swapAt(1, 2)
+        #expect(AuditChainVerifier.verify(shuffled, head: Self.head(Self.chain(4))).fault?.seq == 2)
+    }
+
+    @Test func appendsChainAndTheStoreVerifies() async throws {
+        let (database, _) = try SecurityTestSupport.database()
+        for i in 0..<20 {
+            try await database.audit.append(AuditEvent(actor: "k", action: "http", route: "/x", requestID: "r\(i)", status: 200))
+        }
+        let result = try database.audit.verify()
+        #expect(result.isIntact)
+        #expect(result.entries == 20)
+        let tail = try database.audit.tail(2)
+        #expect(tail.map(\.seq) == [19, 20])
+        #expect(tail[1].prevHash == tail[0].hash)
+    }
+
+    @Test func concurrentAppendsStayChained() async throws {
+        let (database, _) = try SecurityTestSupport.database()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<50 {
+                group.addTask { try await database.audit.append(AuditEvent(actor: "k\(i)", action: "http", status: 200)) }
+            }
+            try await group.waitForAll()
+        }
+        let result = try database.audit.verify()
+        #expect(result.isIntact)
+        #expect(result.entries == 50)
+    }
+
+    @Test func exportSinceSkipsOlderEntries() async throws {
+        let (database, _) = try SecurityTestSupport.database()
+        let start = Date()
+        try await database.audit.append(AuditEvent(actor: "old", action: "http", time: start.addingTimeInterval(-3600)))
+        try await database.audit.append(AuditEvent(actor: "new", action: "http", time: start))
+        var exported: [String] = []
+        try database.audit.export(since: start.addingTimeInterval(-60)) { exported.append($0.actor) }
+        #expect(exported == ["new"])
+        var all = 0
+        try database.audit.export(since: nil) { _ in all += 1 }
+        #expect(all == 2)
+    }
+
+    @Test func theSchemaRefusesUpdatesAndDeletesAndVerifyFindsDirectTampering() async throws {
+        let (database, dir) = try SecurityTestSupport.database()
+        for i in 0..<5 { try await database.audit.append(AuditEvent(actor: "k\(i)", action: "http", status: 200)) }
+        let file = dir.appendingPathComponent(SecurityDatabase.fileName)
+        guard let update = try SecurityTestSupport.sqlite(file, "UPDATE audit_entry SET status = 500 WHERE seq = 3") else {
+            print("skipped: sqlite3 is not installed, the tampering part of this test did not run")
+            return
+        }
+        #expect(update.status != 0)
+        #expect(update.output.contains("append-only"))
+        #expect(try SecurityTestSupport.sqlite(file, "DELETE FROM audit_entry WHERE seq = 2")?.status != 0)
+        // An attacker with the file drops the trigger and edits.
+        _ = try SecurityTestSupport.sqlite(file, "DROP TRIGGER audit_entry_no_update; UPDATE audit_entry SET status = 500 WHERE seq = 3")
+        let result = try database.audit.verify()
+        #expect(result.fault?.seq == 3)
+        _ = try SecurityTestSupport.sqlite(file, "DROP TRIGGER audit_entry_no_delete; DELETE FROM audit_entry WHERE seq = 2")
+        #expect(try database.audit.verify().fault?.seq == 2)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import SlipwaySecurity
+import Testing
+
+@Suite struct RouteTableTests {
+    let table = RouteTable.slipway
+
+    @Test func matchesPatternsCapturesParametersAndPrefersLiterals() {
+        let infer = table.match(method: "POST", path: "/v2/models/iris/versions/3/infer")
+        #expect(infer.rule.pattern == "/v2/models/:model/versions/:version/infer")
+        #expect(infer.model == "iris")
+        #expect(infer.version == "3")
+        #expect(table.match(method: "GET", path: "/v2/models/stats").rule.pattern == "/v2/models/stats")
+        #expect(table.match(method: "GET", path: "/v2/").rule.pattern == "/v2")
+        #expect(table.match(method: "HEAD", path: "/v2/health/live").rule.scope == .health)
+        #expect(table.match(method: "GET", path: "/v2/models/a%20b").model == "a b")
+    }
+
+    @Test func unknownRoutesAndMethodsAreAdminOnly() {
+        for (method, path) in [("GET", "/secret"), ("DELETE", "/v2/models/iris"), ("POST", "/v2/models/iris"), ("GET", "/v2/models/iris/infer/x")] {
+            let match = table.match(method: method, path: path)
+            #expect(match.isUnknown, "\(method) \(path)")
+            #expect(match.rule.roles == [.admin])
+        }
+    }
+
+    @Test func everyRuleIsReachableAndUnique() {
+        var seen = Set<String>()
+        for rule in table.rules {
+            #expect(seen.insert("\(rule.method) \(rule.pattern)").inserted, "duplicate \(rule.method) \(rule.pattern)")
+            let path = rule.pattern.replacingOccurrences(of: ":model", with: "m").replacingOccurrences(of: ":version", with: "1")
+                .replacingOccurrences(of: ":alias", with: "a").replacingOccurrences(of: ":tag", with: "t")
+            #expect(table.match(method: rule.method, path: path).rule == rule, "\(rule.method) \(rule.pattern) is shadowed")
+            #expect(rule.roles.contains(.admin))
+            #expect((rule.scope == .model) == rule.pattern.contains(":model"))
+        }
+    }
+
+    @Test func policyFollowsTheTable() {
+        let on = AccessPolicy(authenticationRequired: true, openHealth: false)
+        let infer = table.match(method: "POST", path: "/v2/models/iris/infer")
+        let viewer = Identity(id: "v", role: .viewer, kind: .apiKey)
+        let predictor = Identity(id: "p", role: .predictor, kind: .apiKey)
+        #expect(on.decide(identity: nil, match: infer) == .unauthenticated("authentication required: send 'Authorization: Bearer <key or token>'"))
+        guard case .forbidden(let message) = on.decide(identity: viewer, match: infer) else {
+            Issue.record("a viewer may infer")
+            return
+        }
+        #expect(message.contains("admin or predictor"))
+        #expect(on.decide(identity: predictor, match: infer) == .allow)
+        let health = table.match(method: "GET", path: "/v2/health/ready")
+        #expect(on.decide(identity: nil, match: health) != .allow)
+        #expect(AccessPolicy(authenticationRequired: true, openHealth: true).decide(identity: nil, match: health) == .allow)
+        #expect(AccessPolicy(authenticationRequired: false, openHealth: false).decide(identity: nil, match: infer) == .allow)
+    }
+
+    @Test func keysLimitedToModelsStayWithinThem() {
+        let policy = AccessPolicy(authenticationRequired: true, openHealth: false)
+        let limited = Identity(id: "l", role: .predictor, models: ["iris"], kind: .apiKey)
+        #expect(policy.decide(identity: limited, match: table.match(method: "POST", path: "/v2/models/iris/infer")) == .allow)
+        #expect(policy.decide(identity: limited, match: table.match(method: "POST", path: "/v2/models/echo/infer")) != .allow)
+        #expect(policy.decide(identity: limited, match: table.match(method: "GET", path: "/v2/models/stats")) != .allow)
+        #expect(policy.decide(identity: limited, match: table.match(method: "GET", path: "/v2")) == .allow)
+    }
+}
