@@ -12,7 +12,9 @@ public func buildRouter(
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
     V2Controller(models: models, pool: pool, admission: admission, configuration: configuration).addRoutes(to: router)
-    if let registry = models as? RegistryModelProvider { ManagementController(registry: registry.service, pool: pool, configuration: configuration).addRoutes(to: router) }
+    if let registry = models as? RegistryModelProvider {
+        ManagementController(registry: registry.service, pool: pool, configuration: configuration).addRoutes(to: router)
+    }
     OpenAPIController().addRoutes(to: router)
     return router
 }

@@ -4,7 +4,7 @@
 # the Python tritonclient[http] (Tests/Integration/tritonclient_test.py), then runs schemathesis against
 # /openapi.json (no 5xx on any documented route). Python packages go into .venv-test (PyPI only).
 # Skips with a message when ../shared/modelzoo is absent.   env: SLIPWAY_SHARED (default ../shared),
-# SCHEMATHESIS_MAX_EXAMPLES (default 20).
+# SCHEMATHESIS_MAX_EXAMPLES (default 50).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -62,8 +62,9 @@ echo "== integration: tritonclient[http]"
 "$VENV/bin/python" Tests/Integration/tritonclient_test.py "127.0.0.1:$PORT" "$ZOO" || status=1
 
 echo "== integration: schemathesis against /openapi.json (no 5xx)"
-"$VENV/bin/st" run "http://127.0.0.1:$PORT/openapi.json" --checks not_a_server_error \
-  --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-20}" --workers 1 --request-timeout 30 --no-color \
+# From the scratch directory, where schemathesis keeps its cache.
+(cd "$WORK" && "$VENV/bin/st" --config-file "$ROOT/Tests/Integration/schemathesis.toml" run "http://127.0.0.1:$PORT/openapi.json" --checks not_a_server_error \
+  --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-50}" --workers 1 --request-timeout 30 --no-color) \
   || status=1
 
 kill -0 "$SERVER_PID" 2>/dev/null || { echo "integration: the server died during the run" >&2; status=1; }

@@ -33,7 +33,7 @@ import Testing
             #expect(show.status == .ok)
             let body = try V2Fixtures.json(show)
             #expect(body["model"]?["aliases"]?["production"]?.int64Value == 1)
-            #expect(body["versions"]?.arrayValue?.compactMap { $0["version"]?.int64Value } == [2, 1])
+            #expect(body["versions"]?.arrayValue?.compactMap { $0["version"]?.int64Value } == [1, 2])
 
             let limited = try await client.execute(uri: "/api/v1/models/echo/versions?limit=1", method: .get)
             #expect(try V2Fixtures.json(limited)["versions"]?.arrayValue?.count == 1)
@@ -136,7 +136,8 @@ import Testing
             let response = try await client.execute(
                 uri: "/api/v1/models/multi/versions", method: .post, headers: [.contentType: "multipart/form-data; boundary=slipway-test-boundary"],
                 body: Self.multipart([
-                    ("model", "echo.onnx", [UInt8](spare)), ("metadata", nil, Array(metadata.utf8)), ("card", "card.md", Array("# Echo\nCopies x.".utf8)),
+                    ("model", "echo.onnx", [UInt8](spare)), ("metadata", nil, Array(metadata.utf8)),
+                    ("card", "card.md", Array("# Echo\nCopies x.".utf8)),
                     ("reference", "reference.csv", Array(reference.utf8)),
                 ]))
             #expect(response.status == .created, "\(V2Fixtures.errorMessage(response) ?? "")")
@@ -182,12 +183,16 @@ import Testing
             #expect(try V2Fixtures.json(moved)["previous"]?.int64Value == 1)
             #expect(try service.resolve("echo@production").version == 2)
 
-            for (body, word) in [(#"{"version":"2"}"#, "'version'"), (#"{"version":0}"#, "'version'"), ("{}", "'version' is required"), (#"{"v":1}"#, "'v'"), ("[", "JSON")] {
+            for (body, word) in [
+                (#"{"version":"2"}"#, "'version'"), (#"{"version":0}"#, "'version'"), ("{}", "'version' is required"), (#"{"v":1}"#, "'v'"),
+                ("[", "JSON"),
+            ] {
                 let bad = try await client.execute(uri: "/api/v1/models/echo/aliases/staging", method: .put, body: Self.body(body))
                 #expect(bad.status == .badRequest, "\(body)")
                 #expect(V2Fixtures.errorMessage(bad)?.contains(word) == true, "\(body): \(V2Fixtures.errorMessage(bad) ?? "")")
             }
-            let unknownVersion = try await client.execute(uri: "/api/v1/models/echo/aliases/staging", method: .put, body: Self.body(#"{"version":7}"#))
+            let unknownVersion = try await client.execute(
+                uri: "/api/v1/models/echo/aliases/staging", method: .put, body: Self.body(#"{"version":7}"#))
             #expect(unknownVersion.status == .notFound)
             let badAlias = try await client.execute(uri: "/api/v1/models/echo/aliases/Bad!", method: .put, body: Self.body(#"{"version":1}"#))
             #expect(badAlias.status == .badRequest)
@@ -210,7 +215,8 @@ import Testing
                 uri: "/api/v1/models/echo/versions/production/tags", method: .patch, body: Self.body(#"{"tags":{"checked":"yes"}}"#))
             #expect(try V2Fixtures.json(versionTags)["version"]?.int64Value == 1)
             #expect(try V2Fixtures.json(versionTags)["tags"]?["checked"]?.stringValue == "yes")
-            let removed = try await client.execute(uri: "/api/v1/models/echo/versions/1/tags", method: .patch, body: Self.body(#"{"tags":{"checked":""}}"#))
+            let removed = try await client.execute(
+                uri: "/api/v1/models/echo/versions/1/tags", method: .patch, body: Self.body(#"{"tags":{"checked":""}}"#))
             #expect(try V2Fixtures.json(removed)["tags"]?["checked"] == nil)
             for body in ["{}", #"{"tags":{}}"#, #"{"tags":{"k":1}}"#] {
                 let bad = try await client.execute(uri: "/api/v1/models/echo/tags", method: .patch, body: Self.body(body))

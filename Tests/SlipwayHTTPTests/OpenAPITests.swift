@@ -45,7 +45,8 @@ import Testing
             // Every path parameter is declared.
             for (path, item) in document["paths"]?.objectValue ?? [] {
                 for (method, operation) in item.objectValue ?? [] {
-                    let declared = Set((operation["parameters"]?.arrayValue ?? []).filter { $0["in"]?.stringValue == "path" }.compactMap { $0["name"]?.stringValue })
+                    let declared = Set(
+                        (operation["parameters"]?.arrayValue ?? []).filter { $0["in"]?.stringValue == "path" }.compactMap { $0["name"]?.stringValue })
                     let captured = Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
                     #expect(declared == captured, "\(method) \(path)")
                 }

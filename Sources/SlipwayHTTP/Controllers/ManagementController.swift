@@ -56,7 +56,8 @@ public struct ManagementController: Sendable {
 
     func list() async throws -> Response {
         let service = self.service
-        return Self.json(try await pool.run { () throws(InferenceError) in try ManagementJSON.encode(ManagementJSON.Models(models: try service.models())) })
+        return Self.json(
+            try await pool.run { () throws(InferenceError) in try ManagementJSON.encode(ManagementJSON.Models(models: try service.models())) })
     }
 
     func show(_ request: Request, _ context: SlipwayRequestContext) async throws -> Response {

@@ -46,7 +46,9 @@ public enum OpenAPIDocument {
                 if let schema { response["content"] = ["application/json": ["schema": schema]] }
                 responses[status] = response
             }
-            for (status, description) in [("400", "Bad request: the message names the field at fault"), ("404", "Unknown model, version, alias or route")]
+            for (status, description) in [
+                ("400", "Bad request: the message names the field at fault"), ("404", "Unknown model, version, alias or route"),
+            ]
             where responses[status] == nil {
                 let content: [String: Any] = ["application/json": ["schema": ref("Error")]]
                 responses[status] = ["description": description, "content": content] as [String: Any]
@@ -78,7 +80,12 @@ public enum OpenAPIDocument {
             "version": "A version number, or an alias name (production, staging, …)",
             "alias": "Alias name: [a-z][a-z0-9_-]{0,62}",
         ]
-        return ["name": name, "in": "path", "required": true, "description": descriptions[name] ?? name, "schema": ["type": "string"]]
+        let patterns = [
+            "model": "^[a-z0-9][a-z0-9._-]{0,63}$", "version": "^([1-9][0-9]{0,17}|[a-z][a-z0-9_-]{0,62})$", "alias": "^[a-z][a-z0-9_-]{0,62}$",
+        ]
+        var schema = ["type": "string"]
+        schema["pattern"] = patterns[name]
+        return ["name": name, "in": "path", "required": true, "description": descriptions[name] ?? name, "schema": schema]
     }
 
     static func query(_ name: String, _ description: String, type: String = "string", array: Bool = false) -> [String: Any] {
@@ -105,9 +112,13 @@ public enum OpenAPIDocument {
 
     static var v2: [Operation] {
         var ops: [Operation] = [
-            Operation(method: "get", path: "/v2/health/live", tag: "inference", summary: "Server liveness", responses: [("200", "Live", ref("Live"))]),
-            Operation(method: "get", path: "/v2/health/ready", tag: "inference", summary: "Server readiness", responses: [("200", "Ready", ref("Ready"))]),
-            Operation(method: "get", path: "/v2", tag: "inference", summary: "Server metadata and extensions", responses: [("200", ok, ref("ServerMetadata"))]),
+            Operation(
+                method: "get", path: "/v2/health/live", tag: "inference", summary: "Server liveness", responses: [("200", "Live", ref("Live"))]),
+            Operation(
+                method: "get", path: "/v2/health/ready", tag: "inference", summary: "Server readiness", responses: [("200", "Ready", ref("Ready"))]),
+            Operation(
+                method: "get", path: "/v2", tag: "inference", summary: "Server metadata and extensions",
+                responses: [("200", ok, ref("ServerMetadata"))]),
         ]
         for prefix in ["/v2/models/{model}", "/v2/models/{model}/versions/{version}"] {
             ops += [
@@ -141,7 +152,8 @@ public enum OpenAPIDocument {
     static var repository: [Operation] {
         [
             Operation(
-                method: "post", path: "/v2/repository/index", tag: "repository", summary: "Models in the repository and their state (an empty body is accepted)",
+                method: "post", path: "/v2/repository/index", tag: "repository",
+                summary: "Models in the repository and their state (an empty body is accepted)",
                 requestBody: jsonBody(["type": "object", "properties": ["ready": ["type": "boolean"]]], required: false),
                 responses: [("200", ok, ["type": "array", "items": ref("RepositoryEntry")])]),
             Operation(
@@ -167,14 +179,17 @@ public enum OpenAPIDocument {
         return [
             Operation(method: "get", path: m, tag: "management", summary: "List models", responses: [("200", ok, ref("ModelList"))]),
             Operation(
-                method: "get", path: m + "/{model}", tag: "management", summary: "A model and its versions (newest first)", parameters: [limit],
+                method: "get", path: m + "/{model}", tag: "management", summary: "A model and its versions, oldest first (limit: the newest N)",
+                parameters: [limit],
                 responses: [("200", ok, ref("ModelDetail"))]),
             Operation(
-                method: "get", path: m + "/{model}/versions", tag: "management", summary: "A model's versions (newest first)", parameters: [limit],
+                method: "get", path: m + "/{model}/versions", tag: "management", summary: "A model's versions, oldest first (limit: the newest N)",
+                parameters: [limit],
                 responses: [("200", ok, ref("VersionList"))]),
             Operation(
                 method: "post", path: m + "/{model}/versions", tag: "management",
-                summary: "Upload a new version: the raw ONNX file as the body (metadata in the query), or multipart/form-data with parts model, metadata (JSON), card (Markdown) and reference (CSV, or JSON Lines named .jsonl)",
+                summary:
+                    "Upload a new version: the raw ONNX file as the body (metadata in the query), or multipart/form-data with parts model, metadata (JSON), card (Markdown) and reference (CSV, or JSON Lines named .jsonl)",
                 parameters: [
                     query("description", "Description of the model"), query("source", "Code revision or URL the model was trained from"),
                     query("data_digest", "SHA-256 of the training data (64 hex digits)"),
@@ -222,18 +237,25 @@ public enum OpenAPIDocument {
         return [
             Operation(method: "get", path: "/metrics", tag: "monitoring", summary: "Prometheus metrics (text format)", responses: [("200", ok, nil)]),
             Operation(
-                method: "post", path: m + "/feedback", tag: "monitoring", summary: "Report outcomes (ground-truth labels) of earlier predictions by id",
+                method: "post", path: m + "/feedback", tag: "monitoring",
+                summary: "Report outcomes (ground-truth labels) of earlier predictions by id",
                 requestBody: jsonBody(object), responses: [("200", ok, object)]),
             Operation(
                 method: "get", path: m + "/quality", tag: "monitoring", summary: "Model quality from the reported outcomes",
-                parameters: [query("version", "A version"), query("last", "The last N outcomes", type: "integer"), query("since", "Since this time (ISO 8601)")],
+                parameters: [
+                    query("version", "A version"), query("last", "The last N outcomes", type: "integer"),
+                    query("since", "Since this time (ISO 8601)"),
+                ],
                 responses: [("200", ok, object)]),
             Operation(
                 method: "get", path: m + "/drift", tag: "monitoring", summary: "Feature and prediction drift against the reference dataset",
                 parameters: [query("window", "The window of recent predictions")], responses: [("200", ok, object)]),
             Operation(method: "get", path: m + "/drift/report", tag: "monitoring", summary: "Drift report (HTML)", responses: [("200", ok, nil)]),
-            Operation(method: "get", path: "/api/v1/alerts", tag: "monitoring", summary: "Alerts fired and resolved", responses: [("200", ok, object)]),
-            Operation(method: "get", path: "/api/v1/events", tag: "monitoring", summary: "Events: drift, alerts, retraining triggers", responses: [("200", ok, object)]),
+            Operation(
+                method: "get", path: "/api/v1/alerts", tag: "monitoring", summary: "Alerts fired and resolved", responses: [("200", ok, object)]),
+            Operation(
+                method: "get", path: "/api/v1/events", tag: "monitoring", summary: "Events: drift, alerts, retraining triggers",
+                responses: [("200", ok, object)]),
         ]
     }
 

@@ -44,7 +44,8 @@ extension OpenAPIDocument {
                 ]),
             "ModelVersion": object(
                 [
-                    "model": string, "version": integer, "status": ["type": "string", "enum": ["ready", "archived"]] as [String: Any], "format": string,
+                    "model": string, "version": integer, "status": ["type": "string", "enum": ["ready", "archived"]] as [String: Any],
+                    "format": string,
                     "artifact": artifact, "signature": object(["inputs": array(tensorSpec), "outputs": array(tensorSpec)]),
                     "opsets": map(integer),
                     "lineage": object([
