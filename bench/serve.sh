@@ -5,7 +5,8 @@
 # usage: bench/serve.sh [WORK_DIR]        (default ${TMPDIR:-/tmp}/slipway-serve-bench; venvs are reused)
 # env:   DURATION (s per run, default 10), REPS (default 1), WARMUP (s, default 2),
 #        PEERS (default "floor-parse:8090 fastapi-2w:8110 mlserver-default:8200 bentoml:8300 triton-pytriton:8400"),
-#        SLIPWAY_PORT (default 8500), SLIPWAY_SHARED (default ../shared beside the repository).
+#        SLIPWAY_PORT (default 8500), SLIPWAY_SHARED (default ../shared beside the repository),
+#        SLIPWAY_BIN (a release binary to measure instead of building this checkout's).
 # Peers install from PyPI into venvs under WORK_DIR (pins of ../shared/bench/setup.sh); a peer that cannot be
 # installed, built or started is reported as skipped with the reason, and the run goes on without it.
 # Prints the table (req/s, p50, p99, non-2xx, RSS) and writes WORK_DIR/results.json and WORK_DIR/table.md.
@@ -55,11 +56,13 @@ fi
 [ -f "$MODELS_DIR/bc_rf.onnx" ] || "$TRAIN_PY" "$B/train_models.py" "$MODELS_DIR" > "$W/train.log" 2>&1
 
 echo "== builds: the Hummingbird floor and Slipway (release), through $LOCK"
-if ! (cd "$B/floor" && flock "$LOCK" swift build -c release --scratch-path "$W/floor-build" > "$W/floor-build.log" 2>&1); then
+if [ ! -x "$FLOOR_BIN" ] && ! (cd "$B/floor" && flock "$LOCK" swift build -c release --scratch-path "$W/floor-build" > "$W/floor-build.log" 2>&1); then
   for p in floor-parse floor-const floor-scan; do skip[$p]="floor build failed: $(reason "$W/floor-build.log")"; done
 fi
-flock "$LOCK" swift build -c release --product slipway > "$W/slipway-build.log" 2>&1 || { tail -20 "$W/slipway-build.log" >&2; exit 1; }
-SLIPWAY=$ROOT/.build/release/slipway
+SLIPWAY=${SLIPWAY_BIN:-$ROOT/.build/release/slipway}
+if [ -z "${SLIPWAY_BIN:-}" ]; then
+  flock "$LOCK" swift build -c release --product slipway > "$W/slipway-build.log" 2>&1 || { tail -20 "$W/slipway-build.log" >&2; exit 1; }
+fi
 
 started=()
 SLIPWAY_PID=""
