@@ -15,3 +15,6 @@ swift build --build-tests
 
 echo "== tests"
 swift test --skip-build --parallel 2>&1 | tee .build/test-output.txt
+
+echo "== integration (the real binary driven by tritonclient[http], then schemathesis on /openapi.json)"
+Tests/Integration/run.sh

@@ -21,6 +21,10 @@ public func buildRouter(
         router.add(middleware: HardeningMiddleware(maxJSONDepth: security.settings.maxJSONDepth, maxBodySize: configuration.maxBodySize))
     }
     V2Controller(models: models, pool: pool, admission: admission, configuration: configuration).addRoutes(to: router)
+    if let registry = models as? RegistryModelProvider {
+        ManagementController(registry: registry.service, pool: pool, configuration: configuration).addRoutes(to: router)
+    }
+    OpenAPIController().addRoutes(to: router)
     return router
 }
 

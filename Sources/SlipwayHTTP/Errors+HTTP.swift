@@ -4,9 +4,9 @@ public import SlipwaySecurity
 
 /// The one place where errors become HTTP responses, with the KServe V2 body `{"error": "<message>"}` and
 /// Triton's status mapping: 400 bad request, 404 unknown model, version or route, 405 wrong method,
-/// 413 body too large, 503 overloaded or shutting down (with `Retry-After`), 500 for bugs only; security:
-/// 401 no or a bad credential (with `WWW-Authenticate: Bearer`), 403 wrong role or model, 429 rate limited
-/// (with `Retry-After`), 503 when the audit trail cannot be written.
+/// 409 conflict with the registry, 413 body too large, 503 overloaded or shutting down (with `Retry-After`), 500 for
+/// bugs only; security: 401 no or a bad credential (with `WWW-Authenticate: Bearer`), 403 wrong role or model, 429
+/// rate limited (with `Retry-After`), 503 when the audit trail cannot be written.
 /// Hummingbird's own errors (unknown route, body too large) are rewritten to the same body by
 /// ``V2ErrorMiddleware``, so a client never sees another error shape.
 public struct V2Error: HTTPResponseError, Sendable {
@@ -50,6 +50,7 @@ public struct V2Error: HTTPResponseError, Sendable {
         switch error.code {
         case .badRequest: self.init(status: .badRequest, message: error.message)
         case .notFound: self.init(status: .notFound, message: error.message)
+        case .conflict: self.init(status: .conflict, message: error.message)
         case .payloadTooLarge: self.init(status: .contentTooLarge, message: error.message)
         case .unavailable: self.init(status: .serviceUnavailable, message: error.message, retryAfter: retryAfter)
         case .invalidModel, .integrity, .internal: self.init(status: .internalServerError, message: error.message)

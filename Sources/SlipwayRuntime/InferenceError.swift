@@ -17,6 +17,8 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         case payloadTooLarge = "payload_too_large"
         /// A stored artifact no longer matches its recorded hash or size: tampered or truncated (HTTP 500).
         case integrity = "integrity"
+        /// The change collides with what the registry holds: a duplicate artifact, an archived version (HTTP 409).
+        case conflict = "conflict"
         /// A bug: something that should not happen (HTTP 500).
         case `internal` = "internal"
     }
@@ -43,12 +45,13 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Translates a registry error, in this one place: unknown names are not found, malformed or colliding
-    /// requests are bad requests, corrupt artifacts are integrity failures, storage failures are internal.
+    /// Translates a registry error, in this one place: unknown names are not found, malformed requests are
+    /// bad requests, collisions are conflicts, corrupt artifacts are integrity failures, storage failures are internal.
     public init(_ error: RegistryError) {
         switch error.code {
         case .notFound: self.init(.notFound, error.message)
-        case .conflict, .invalidArgument: self.init(.badRequest, error.message)
+        case .conflict: self.init(.conflict, error.message)
+        case .invalidArgument: self.init(.badRequest, error.message)
         case .integrity: self.init(.integrity, error.message)
         case .storage: self.init(.internal, error.message)
         }

@@ -10,7 +10,7 @@ import SlipwaySecurity
 /// | 0 | success |
 /// | 1 | internal error (a bug) |
 /// | 2 | invalid or unsupported model |
-/// | 3 | bad request or input (names, types, shapes, JSON) |
+/// | 3 | bad request or input (names, types, shapes, JSON), or a conflict with the registry |
 /// | 4 | not found (file, model, version) |
 /// | 5 | unavailable |
 /// | 6 | integrity failure (a stored artifact is tampered or truncated, a broken audit trail) |
@@ -21,7 +21,7 @@ enum CLIExit {
         switch error.code {
         case .internal: 1
         case .invalidModel: 2
-        case .badRequest, .payloadTooLarge: 3
+        case .badRequest, .payloadTooLarge, .conflict: 3
         case .notFound: 4
         case .unavailable: 5
         case .integrity: 6

@@ -81,15 +81,8 @@ struct ModelsTagCommand: ParsableCommand {
         try CLIExit.reporting {
             let parsed = try ModelSelector(parsing: selector)
             let assignments = try RegistryNames.parseAssignments(tags, kind: "tag")
-            guard !assignments.isEmpty else { throw InferenceError.badRequest("no tags given: expected one or more key=value") }
             let service = try options.open()
-            var version: Int?
-            switch parsed.target {
-            case .latest: version = nil
-            case .version(let n): version = n
-            case .alias: version = try service.resolve(selector).version
-            }
-            try service.setTags(assignments, model: parsed.model, version: version, actor: options.who)
+            let version = try service.tag(parsed, tags: assignments, actor: options.who)?.version
             if options.json {
                 if let version {
                     try options.printJSON(try service.resolve("\(parsed.model):\(version)"))

@@ -76,24 +76,22 @@ public final class ModelRegistryService: Sendable {
 
     /// Validates everything (names, files, the model through the engine, the reference dataset against the
     /// signature, the example run), then stores the artifacts, then commits the version: a failure anywhere
-    /// leaves no row behind.
+    /// leaves no row behind. Reads the files, then registers them as an ``Upload``.
     public func register(_ r: Registration) throws(InferenceError) -> ModelVersion {
-        try translating {
+        let upload = try translating { () throws -> Upload in
             try RegistryNames.validateModelName(r.name)
             for alias in r.aliases { try RegistryNames.validateAlias(alias) }
             guard r.dataDigest == nil || r.dataFile == nil else {
                 throw RegistryError.invalidArgument("give the training data as a file or as a digest, not both")
             }
             let modelData = try Self.readFile(r.model, what: "model file")
-            let referenceInput: (Data, ReferenceFormat)?
-            if let reference = r.reference {
-                guard let format = ReferenceDataset.format(forPath: reference.path) else {
+            var reference: Upload.Reference?
+            if let url = r.reference {
+                guard let format = ReferenceDataset.format(forPath: url.path) else {
                     throw RegistryError.invalidArgument(
-                        "reference dataset '\(reference.path)': unknown format; name it .csv (with a header row) or .jsonl (JSON Lines)")
+                        "reference dataset '\(url.path)': unknown format; name it .csv (with a header row) or .jsonl (JSON Lines)")
                 }
-                referenceInput = (try Self.readFile(reference, what: "reference dataset"), format)
-            } else {
-                referenceInput = nil
+                reference = Upload.Reference(data: try Self.readFile(url, what: "reference dataset"), format: format)
             }
             let card = try r.card.map { url in
                 guard let text = String(data: try Self.readFile(url, what: "model card"), encoding: .utf8) else {
@@ -101,15 +99,82 @@ public final class ModelRegistryService: Sendable {
                 }
                 return text
             }
-            let exampleData = try r.example.map { try Self.readFile($0, what: "input example") }
+            let example = try r.example.map { try Self.readFile($0, what: "input example") }
             var digest = try r.dataDigest.map { d throws(RegistryError) in try RegistryNames.normalizeDigest(d, field: "--data-digest") }
             if let dataFile = r.dataFile { digest = try ArtifactStore.digest(ofFile: dataFile) }
+            return Upload(
+                name: r.name, model: modelData, reference: reference, card: card, example: example, description: r.description,
+                parameters: r.parameters, metrics: r.metrics, source: r.source, dataDigest: digest, aliases: r.aliases, tags: r.tags,
+                actor: r.actor)
+        }
+        return try register(upload)
+    }
+
+    /// A registration whose files are already in memory (an HTTP upload): the same checks, the same storage.
+    public struct Upload: Sendable {
+        /// A reference dataset's bytes and format.
+        public struct Reference: Sendable {
+            public var data: Data
+            public var format: ReferenceFormat
+
+            public init(data: Data, format: ReferenceFormat) {
+                self.data = data
+                self.format = format
+            }
+        }
+
+        public var name: String
+        /// The ONNX model's bytes.
+        public var model: Data
+        public var reference: Reference?
+        /// The model card (Markdown).
+        public var card: String?
+        /// A V2 inference request (JSON) run once at registration.
+        public var example: Data?
+        public var description: String
+        public var parameters: [String: String]
+        public var metrics: [String: Double]
+        public var source: String?
+        /// SHA-256 of the training data (64 hex digits).
+        public var dataDigest: String?
+        public var aliases: [String]
+        public var tags: [String: String]
+        public var actor: String
+
+        public init(
+            name: String, model: Data, reference: Reference? = nil, card: String? = nil, example: Data? = nil, description: String = "",
+            parameters: [String: String] = [:], metrics: [String: Double] = [:], source: String? = nil, dataDigest: String? = nil,
+            aliases: [String] = [], tags: [String: String] = [:], actor: String
+        ) {
+            self.name = name
+            self.model = model
+            self.reference = reference
+            self.card = card
+            self.example = example
+            self.description = description
+            self.parameters = parameters
+            self.metrics = metrics
+            self.source = source
+            self.dataDigest = dataDigest
+            self.aliases = aliases
+            self.tags = tags
+            self.actor = actor
+        }
+    }
+
+    /// Registers an upload: validates the names, the digest, the model (through the engine), the reference
+    /// dataset and the example, then stores the artifacts and commits the version; nothing is kept on failure.
+    public func register(_ u: Upload) throws(InferenceError) -> ModelVersion {
+        try translating {
+            try RegistryNames.validateModelName(u.name)
+            for alias in u.aliases { try RegistryNames.validateAlias(alias) }
+            let digest = try u.dataDigest.map { d throws(RegistryError) in try RegistryNames.normalizeDigest(d, field: "data digest") }
             let lineage = Lineage(
-                dataDigest: digest, source: r.source, parameters: r.parameters, metrics: r.metrics, createdBy: r.actor,
+                dataDigest: digest, source: u.source, parameters: u.parameters, metrics: u.metrics, createdBy: u.actor,
                 createdAt: Date.registryNow())
             return try store(
-                name: r.name, description: r.description, modelData: modelData, reference: referenceInput, card: card, example: exampleData,
-                lineage: lineage, actor: r.actor, tags: r.tags, aliases: r.aliases, eventDetail: [:])
+                name: u.name, description: u.description, modelData: u.model, reference: u.reference.map { ($0.data, $0.format) },
+                card: u.card, example: u.example, lineage: lineage, actor: u.actor, tags: u.tags, aliases: u.aliases, eventDetail: [:])
         }
     }
 
@@ -164,6 +229,14 @@ public final class ModelRegistryService: Sendable {
     /// Resolves `name`, `name:3` or `name@alias`.
     public func resolve(_ selector: String) throws(InferenceError) -> ModelVersion {
         try translating { try registry.store.resolve(try ModelSelector(parsing: selector)) }
+    }
+
+    /// Resolves a parsed selector.
+    public func resolve(_ selector: ModelSelector) throws(InferenceError) -> ModelVersion {
+        try translating {
+            try RegistryNames.validateModelName(selector.model)
+            return try registry.store.resolve(selector)
+        }
     }
 
     /// Resolves a selector and returns the model ready to run, from the cache or loaded from its artifact
@@ -236,6 +309,22 @@ public final class ModelRegistryService: Sendable {
             try RegistryNames.validateModelName(model)
             return try registry.store.archive(model: model, version: version, actor: actor)
         }
+    }
+
+    /// Sets tags on a model (`NAME`) or on a version (`NAME:VERSION`, `NAME@ALIAS`); an empty value removes
+    /// the tag. Returns the version tagged, nil for the model.
+    @discardableResult
+    public func tag(_ selector: ModelSelector, tags: [String: String], actor: String) throws(InferenceError) -> ModelVersion? {
+        guard !tags.isEmpty else { throw .badRequest("no tags given: expected one or more key=value") }
+        var version: Int?
+        switch selector.target {
+        case .latest: version = nil
+        case .version(let n): version = n
+        case .alias: version = try translating { try registry.store.resolve(selector) }.version
+        }
+        try setTags(tags, model: selector.model, version: version, actor: actor)
+        guard let version else { return nil }
+        return try translating { try registry.store.resolve(ModelSelector(model: selector.model, target: .version(version))) }
     }
 
     /// Checks every version's artifacts (hash and size) and, with `load`, loads every ready version with the engine.
