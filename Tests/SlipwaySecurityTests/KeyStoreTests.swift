@@ -30,7 +30,7 @@ import Testing
     @Test func revokedAndExpiredKeysStopWorkingButStillCountAsKeys() throws {
         let (database, _) = try SecurityTestSupport.database()
         let now = Date()
-        let revoked = try database.keys.create(name: "old", role: .admin, actor: "test")
+        let revoked = try database.keys.create(name: "old", role: .admin, actor: "test", now: now.addingTimeInterval(-1))
         let expiring = try database.keys.create(name: "short", role: .viewer, expiresAt: now.addingTimeInterval(60), actor: "test", now: now)
         try database.keys.revoke(id: revoked.key.id, actor: "test")
         let snapshot = try database.keys.snapshotNow()
