@@ -4,55 +4,47 @@ import NIOCore
 public import SlipwayRuntime
 
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
-/// body), the body limit, then the V2 routes.
-public func buildRouter(
-    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration
-) -> Router<SlipwayRequestContext> {
+/// body), the body limit, then the V2, statistics and repository routes.
+public func buildRouter(models: ServedModels, configuration: ServerConfiguration) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
-    V2Controller(models: models, pool: pool, admission: admission, configuration: configuration).addRoutes(to: router)
+    StatisticsController(models: models).addRoutes(to: router)
+    V2Controller(models: models, configuration: configuration).addRoutes(to: router)
+    RepositoryController(models: models, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     return router
 }
 
-/// Assembles the server that `slipway serve` runs and the tests drive: the router, the inference pool
-/// (a service in the same `ServiceGroup`, stopped after the HTTP server has drained), and a warm-up that
-/// loads every served model before the server accepts connections.
+/// Assembles the server that `slipway serve` runs and the tests drive: the router, the inference pool and the
+/// model watcher (services in the same `ServiceGroup`, stopped after the HTTP server has drained its in-flight
+/// and queued requests), and a start-up step that loads and warms every served model before the server
+/// accepts connections.
 ///
 /// - Parameters:
 ///   - configuration: where to listen and what to accept.
-///   - models: where models come from.
+///   - models: where models come from (polled for hot swaps every `pollInterval`).
 ///   - logger: the server's logger.
+///   - observer: receives one ``InferenceRecord`` per finished inference request, failed ones included.
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(
     configuration: ServerConfiguration, models: some ModelProvider, logger: Logger,
+    observer: any InferenceObserver = InferenceObservers(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let pool = InferencePool(threads: configuration.inferenceThreads)
-    let admission = AdmissionControl(limit: configuration.maxQueuedRequestsPerModel)
-    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration)
+    let served = ServedModels(
+        source: models, pool: pool, configuration: configuration.settings, defaultAlias: configuration.defaultAlias,
+        maxQueue: configuration.maxQueuedRequestsPerModel, observer: observer, logger: logger)
+    let router = buildRouter(models: served, configuration: configuration)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
-        services: [pool],
+        services: [pool, ModelWatcher(models: served, interval: models.pollInterval)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
     app.beforeServerStarts {
-        let warmed = try await pool.run { () throws(InferenceError) -> [String] in
-            var failed: [String] = []
-            for name in try models.modelNames() {
-                do {
-                    _ = try models.model(named: name, version: nil)
-                } catch {
-                    failed.append("\(name): \(InferenceError.wrap(error).message)")
-                }
-            }
-            return failed
-        }
-        for failure in warmed {
-            logger.warning("model failed to load at start-up", metadata: ["slipway.error": "\(failure)"])
-        }
+        await served.refresh()
     }
     return app
 }
