@@ -14,12 +14,16 @@ import Testing
         var failed: [String] = []
     }
 
+    final class Clients: Sendable {
+        let tally = Mutex(Tally())
+        let stop = Atomic<Bool>(false)
+    }
+
     @Test func twentySwapsUnderConcurrentLoadFailNoRequest() async throws {
         let service = try V2Fixtures.registry()
         let app = try ServingFixtures.app(service: service, refreshInterval: .milliseconds(20))
         try await app.test(.router) { client in
-            let tally = Mutex(Tally())
-            let stop = Atomic<Bool>(false)
+            let clients = Clients()
 
             /// The version that answered and the seed its constant output `w` carries (1 for echo:1, 2 for echo:2).
             @Sendable func call() async -> (version: String, seed: Double)? {
@@ -30,13 +34,13 @@ import Testing
                     guard response.status == .ok, let version = body["model_version"]?.stringValue,
                         let w = body["outputs"]?.arrayValue?.first(where: { $0["name"]?.stringValue == "w" })?["data"]?.arrayValue?.first?.doubleValue
                     else {
-                        tally.withLock { $0.failed.append("\(response.status): \(V2Fixtures.errorMessage(response) ?? "")") }
+                        clients.tally.withLock { $0.failed.append("\(response.status): \(V2Fixtures.errorMessage(response) ?? "")") }
                         return nil
                     }
-                    tally.withLock { $0.ok += 1 }
+                    clients.tally.withLock { $0.ok += 1 }
                     return (version, w)
                 } catch {
-                    tally.withLock { $0.failed.append("\(error)") }
+                    clients.tally.withLock { $0.failed.append("\(error)") }
                     return nil
                 }
             }
@@ -44,7 +48,7 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        while !stop.load(ordering: .relaxed) { _ = await call() }
+                        while !clients.stop.load(ordering: .relaxed) { _ = await call() }
                     }
                 }
                 var current = 1
@@ -64,10 +68,10 @@ import Testing
                     #expect(next?.version == String(target), "swap \(swap): the old version answered after the new one")
                     current = target
                 }
-                stop.store(true, ordering: .relaxed)
+                clients.stop.store(true, ordering: .relaxed)
                 try await group.waitForAll()
             }
-            let final = tally.withLock { $0 }
+            let final = clients.tally.withLock { $0 }
             #expect(final.failed.isEmpty, "\(final.failed.prefix(5))")
             #expect(final.ok > 40)
         }

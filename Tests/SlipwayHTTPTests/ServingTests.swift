@@ -183,13 +183,14 @@ enum ServingFixtures {
     /// own row back (compared with the same rows run alone).
     @Test func dynamicBatchingJoinsConcurrentRequests() async throws {
         let yaml = "models:\n  iris:\n    batching: {max_batch_size: 4, max_queue_delay_us: 30000000}\n"
-        var alone: [String: JSONValue] = [:]
-        try await ServingFixtures.app().test(.router) { client in
+        let alone = try await ServingFixtures.app().test(.router) { client in
+            var alone: [String: JSONValue] = [:]
             for row in 0..<4 {
                 let response = try await client.execute(
                     uri: "/v2/models/iris/infer", method: .post, body: ByteBuffer(string: ServingFixtures.irisRow(row, id: "r\(row)")))
                 alone["r\(row)"] = try V2Fixtures.json(response)["outputs"]
             }
+            return alone
         }
         try await ServingFixtures.app(yaml: yaml).test(.router) { client in
             let results = try await withThrowingTaskGroup(of: (String, JSONValue?).self) { group in

@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import Hummingbird
+import SlipwayRegistry
 public import SlipwayRuntime
 
 /// The KServe V2 / Open Inference Protocol routes: health, server and model metadata, model readiness and

@@ -143,10 +143,11 @@ public final class ModelScheduler: Sendable {
 
     func reject(_ job: ScheduledJob, now: ContinuousClock.Instant) {
         let timeout = job.deadline.map { $0 - job.enqueuedAt } ?? .zero
-        var outcome = JobOutcome(
+        var dropped = JobOutcome(
             result: .failure(InferenceError(.unavailable, "request timeout expired: still queued after its timeout of \(Self.microseconds(timeout)) µs")))
-        outcome.queueNanoseconds = Self.nanoseconds(now - job.enqueuedAt)
-        outcome.rejected = true
+        dropped.queueNanoseconds = Self.nanoseconds(now - job.enqueuedAt)
+        dropped.rejected = true
+        let outcome = dropped
         pool.submit({ job.complete(outcome) }, otherwise: { job.complete(outcome) })
     }
 

@@ -1,4 +1,5 @@
 public import Logging
+import SlipwayRegistry
 import Synchronization
 
 /// Every model the server serves, and how routes resolve to loaded versions. Transport-free: the HTTP
@@ -199,7 +200,12 @@ public final class ServedModels: Sendable {
     /// since zeros may not be valid input for every model).
     func loadAndWarm(_ entry: ModelEntry, _ number: Int) throws(InferenceError) -> ServedModel {
         let key = VersionKey(name: entry.name, version: number)
-        let served = try state.withLock({ $0.loaded[key] }) ?? make(entry, number)
+        let served: ServedModel
+        if let existing = state.withLock({ $0.loaded[key] }) {
+            served = existing
+        } else {
+            served = try make(entry, number)
+        }
         if let example = try source.example(model: entry.name, version: number) {
             do {
                 try served.warm(example)
