@@ -53,7 +53,8 @@ public final class RegistryModelProvider: ModelProvider {
                 ModelEntry(
                     name: model.name,
                     versions: versions.map {
-                        ModelEntry.Version(number: $0.version, ready: $0.status == .ready, signature: $0.signature, size: Int(clamping: $0.artifact.size))
+                        ModelEntry.Version(
+                            number: $0.version, ready: $0.status == .ready, signature: $0.signature, size: Int(clamping: $0.artifact.size))
                     },
                     aliases: model.aliases))
         }

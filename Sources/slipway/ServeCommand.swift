@@ -27,7 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request body accepted, in bytes; larger ones get 413 (default 64 MiB; config: server.max_body_size).")
     var maxBodySize: Int?
 
-    @Option(help: "Requests per served version queued or running at once before 503 with Retry-After (default 256; config: server.max_queue, or max_queue per model).")
+    @Option(
+        help:
+            "Requests per served version queued or running at once before 503 with Retry-After (default 256; config: server.max_queue, or max_queue per model)."
+    )
     var maxQueue: Int?
 
     @Option(help: "Threads that run inference (default: the number of cores; config: server.threads).")

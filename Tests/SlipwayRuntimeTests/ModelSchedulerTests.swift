@@ -158,7 +158,9 @@ func eventually(_ condition: () -> Bool) async throws {
         let served = try served(BatchingSettings(maxBatchSize: 6, maxQueueDelayMicroseconds: 60_000_000))
         #expect(served.batchable)
         let done = Completions()
-        let requests = [try Self.request("a", rows: 1, start: 0), try Self.request("b", rows: 3, start: 100), try Self.request("c", rows: 2, start: 200)]
+        let requests = [
+            try Self.request("a", rows: 1, start: 0), try Self.request("b", rows: 3, start: 100), try Self.request("c", rows: 2, start: 200),
+        ]
         for request in requests {
             let key = try #require(BatchKey.of(request, modelInputs: ["x"]))
             try served.scheduler.submit(done.job(request.id ?? "", rows: key.rows, key: key.key, request: request))

@@ -144,7 +144,8 @@ public final class ModelScheduler: Sendable {
     func reject(_ job: ScheduledJob, now: ContinuousClock.Instant) {
         let timeout = job.deadline.map { $0 - job.enqueuedAt } ?? .zero
         var dropped = JobOutcome(
-            result: .failure(InferenceError(.unavailable, "request timeout expired: still queued after its timeout of \(Self.microseconds(timeout)) µs")))
+            result: .failure(
+                InferenceError(.unavailable, "request timeout expired: still queued after its timeout of \(Self.microseconds(timeout)) µs")))
         dropped.queueNanoseconds = Self.nanoseconds(now - job.enqueuedAt)
         dropped.rejected = true
         let outcome = dropped

@@ -43,7 +43,9 @@ public final class ResponseCache: Sendable {
             bytes.append(0)
             bytes.append(contentsOf: input.tensor.dataType.v2Name.utf8)
             bytes.append(0)
-            for d in input.tensor.shape { withUnsafeBytes(of: UInt64(d).littleEndian) { bytes.append(contentsOf: $0) } }
+            for d in input.tensor.shape {
+                for b in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: UInt64(d) >> (8 * b))) }
+            }
             bytes.append(0xFF)
             BinaryTensorData.append(input.tensor, to: &bytes)
         }
@@ -59,26 +61,25 @@ public final class ResponseCache: Sendable {
     static func hash(_ bytes: [UInt8]) -> Key {
         var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-        bytes.withUnsafeBytes { raw in
-            var i = 0
-            while i + 8 <= raw.count {
-                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                a = ((a ^ w) &* 0xFF51_AFD7_ED55_8CCD)
-                a = (a << 31) | (a >> 33)
-                b = ((b &+ w) &* 0xC4CE_B9FE_1A85_EC53)
-                b ^= b >> 29
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < raw.count {
-                tail |= UInt64(raw[i]) << shift
-                shift += 8
-                i += 1
-            }
-            a = (a ^ tail) &* 0xFF51_AFD7_ED55_8CCD
-            b = (b &+ tail &+ 1) &* 0xC4CE_B9FE_1A85_EC53
+        var i = 0
+        while i + 8 <= bytes.count {
+            var w: UInt64 = 0
+            for b in 0..<8 { w |= UInt64(bytes[i + b]) << (8 * UInt64(b)) }
+            a = ((a ^ w) &* 0xFF51_AFD7_ED55_8CCD)
+            a = (a << 31) | (a >> 33)
+            b = ((b &+ w) &* 0xC4CE_B9FE_1A85_EC53)
+            b ^= b >> 29
+            i += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        a = (a ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+        b = (b &+ tail &+ 1) &* 0xC4CE_B9FE_1A85_EC53
         func mix(_ x: UInt64) -> UInt64 {
             var x = x
             x ^= x >> 33

@@ -30,7 +30,8 @@ extension ServedModels {
         let arrivedAt = Date().timeIntervalSince1970
         pool.submit(
             { [self] in
-                start(body: body, jsonLength: jsonLength, name: name, version: version, arrived: arrived, arrivedAt: arrivedAt, completion: completion)
+                start(
+                    body: body, jsonLength: jsonLength, name: name, version: version, arrived: arrived, arrivedAt: arrivedAt, completion: completion)
             },
             otherwise: { [self] in
                 let error = InferenceError(.unavailable, "the server is shutting down")
@@ -87,7 +88,8 @@ extension ServedModels {
             let job = ScheduledJob(
                 request: scheduled, rows: rows, batchKey: key, level: level, enqueuedAt: enqueued, deadline: timeout.map { enqueued + $0 },
                 complete: { [self] outcome in
-                    finish(outcome, request: scheduled, served: target, alias: routeAlias, rows: rows, cacheKey: missKey, arrived: arrived,
+                    finish(
+                        outcome, request: scheduled, served: target, alias: routeAlias, rows: rows, cacheKey: missKey, arrived: arrived,
                         arrivedAt: arrivedAt, completion: completion)
                 })
             try target.scheduler.submit(job, runInline: true)
@@ -150,7 +152,8 @@ extension ServedModels {
             }
             if p > 0 {
                 guard p <= Int64(settings.priorityLevels) else {
-                    throw .badRequest("parameter 'priority' is \(p); this model has priority levels 1 to \(settings.priorityLevels) (0 for the default)")
+                    throw .badRequest(
+                        "parameter 'priority' is \(p); this model has priority levels 1 to \(settings.priorityLevels) (0 for the default)")
                 }
                 level = Int(p)
             }
