@@ -6,10 +6,9 @@ public import SlipwayRuntime
 
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
 /// body), the body limit, security when set up (authentication and authorisation, rate limits, the audit
-/// trail, hardening), then the V2 routes.
+/// trail, hardening), then the V2, statistics, repository and management routes and `/openapi.json`.
 public func buildRouter(
-    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration,
-    security: ServerSecurity? = nil
+    models: ServedModels, configuration: ServerConfiguration, security: ServerSecurity? = nil
 ) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
@@ -20,37 +19,44 @@ public func buildRouter(
         router.add(middleware: AuditMiddleware(security: security))
         router.add(middleware: HardeningMiddleware(maxJSONDepth: security.settings.maxJSONDepth, maxBodySize: configuration.maxBodySize))
     }
-    V2Controller(models: models, pool: pool, admission: admission, configuration: configuration).addRoutes(to: router)
-    if let registry = models as? RegistryModelProvider {
-        ManagementController(registry: registry.service, pool: pool, configuration: configuration).addRoutes(to: router)
+    StatisticsController(models: models).addRoutes(to: router)
+    V2Controller(models: models, configuration: configuration).addRoutes(to: router)
+    RepositoryController(models: models, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    if let registry = models.source as? RegistryModelProvider {
+        ManagementController(registry: registry.service, pool: models.pool, configuration: configuration).addRoutes(to: router)
     }
     OpenAPIController().addRoutes(to: router)
     return router
 }
 
-/// Assembles the server that `slipway serve` runs and the tests drive: the router, the inference pool
-/// (a service in the same `ServiceGroup`, stopped after the HTTP server has drained), and a warm-up that
-/// loads every served model before the server accepts connections.
+/// Assembles the server that `slipway serve` runs and the tests drive: the router, the inference pool and the
+/// model watcher (services in the same `ServiceGroup`, stopped after the HTTP server has drained its in-flight
+/// and queued requests), and a start-up step that loads and warms every served model before the server
+/// accepts connections.
 ///
 /// - Parameters:
 ///   - configuration: where to listen and what to accept.
-///   - models: where models come from.
+///   - models: where models come from (polled for hot swaps every `pollInterval`).
 ///   - logger: the server's logger.
 ///   - security: keys, JWT, TLS, audit, rate limits (``ServerSecurity/open(settings:dataDirectory:host:logger:)``); nil
 ///     serves without any (in-process tests).
+///   - observer: receives one ``InferenceRecord`` per finished inference request, failed ones included.
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(
     configuration: ServerConfiguration, models: some ModelProvider, logger: Logger, security: ServerSecurity? = nil,
+    observer: any InferenceObserver = InferenceObservers(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let pool = InferencePool(threads: configuration.inferenceThreads)
-    let admission = AdmissionControl(limit: configuration.maxQueuedRequestsPerModel)
-    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration, security: security)
+    let served = ServedModels(
+        source: models, pool: pool, configuration: configuration.settings, defaultAlias: configuration.defaultAlias,
+        maxQueue: configuration.maxQueuedRequestsPerModel, observer: observer, logger: logger)
+    let router = buildRouter(models: served, configuration: configuration, security: security)
     var app = Application(
         router: router,
         server: security?.httpServer ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
-        services: [pool as any Service] + (security?.services ?? []),
+        services: [pool, ModelWatcher(models: served, interval: models.pollInterval)] + (security?.services ?? []),
         onServerRunning: { channel in
             security?.logPosture(host: configuration.host, logger: logger)
             await onServerRunning(channel.localAddress?.port ?? configuration.port)
@@ -58,20 +64,7 @@ public func buildApplication(
         logger: logger
     )
     app.beforeServerStarts {
-        let warmed = try await pool.run { () throws(InferenceError) -> [String] in
-            var failed: [String] = []
-            for name in try models.modelNames() {
-                do {
-                    _ = try models.model(named: name, version: nil)
-                } catch {
-                    failed.append("\(name): \(InferenceError.wrap(error).message)")
-                }
-            }
-            return failed
-        }
-        for failure in warmed {
-            logger.warning("model failed to load at start-up", metadata: ["slipway.error": "\(failure)"])
-        }
+        await served.refresh()
     }
     return app
 }

@@ -1,6 +1,6 @@
+import Foundation
 public import SlipwayRegistry
 public import SlipwayRuntime
-import Synchronization
 
 /// What the V2 routes need to know about a model: its versions and signature (`GET /v2/models/NAME`).
 public struct ModelMetadata: Sendable, Hashable {
@@ -21,108 +21,66 @@ public struct ModelMetadata: Sendable, Hashable {
     }
 }
 
-/// Where the server finds models. Every method may block (database, disk, model loading): the routes call
-/// them on the inference pool, never on an event loop. `version` is nil for the model's default version,
-/// else a version number or an alias name.
-public protocol ModelProvider: Sendable {
-    /// The models served, by name.
-    func modelNames() throws(InferenceError) -> [String]
-    /// The model ready to run; `notFound` for an unknown model, version or alias.
-    func model(named name: String, version: String?) throws(InferenceError) -> LoadedModel
-    /// The model's metadata; `notFound` for an unknown model, version or alias.
-    func metadata(named name: String, version: String?) throws(InferenceError) -> ModelMetadata
-}
+/// Where the server finds models: a ``ModelSource`` that ``buildApplication(configuration:models:logger:observer:onServerRunning:)``
+/// serves, watches and hot-swaps.
+public protocol ModelProvider: ModelSource {}
 
 /// Serves every model of a registry: without a version, the version the default alias (`production`)
 /// points at when it is set, else the newest ready version; with one, a version number or an alias.
 /// Archived versions are not served.
 ///
-/// What a route resolves to is remembered for `refreshInterval`, so a request costs no registry read;
-/// a change in the registry (an alias moved, a new version) is served at most that long afterwards.
+/// The registry is read every `refreshInterval` by the server's ``ModelWatcher`` (a request costs no
+/// registry read); a moved alias or a new version is loaded and warmed in the background, then switched in.
 public final class RegistryModelProvider: ModelProvider {
     public let service: ModelRegistryService
-    public let defaultAlias: String
     public let refreshInterval: Duration
-
-    private struct Route: Hashable {
-        var name: String
-        var version: String?
-    }
-
-    private struct Resolved {
-        var model: LoadedModel
-        var until: ContinuousClock.Instant
-    }
-
-    /// Successful resolutions only, so every key names a real model; cleared if it ever grows past 4096.
-    private let resolved = Mutex<[Route: Resolved]>([:])
 
     /// - Parameters:
     ///   - service: the registry to serve.
-    ///   - defaultAlias: the alias that routes without a version follow when it is set.
-    ///   - refreshInterval: how long a route's resolution is reused before the registry is read again.
-    public init(service: ModelRegistryService, defaultAlias: String = "production", refreshInterval: Duration = .seconds(1)) {
+    ///   - refreshInterval: how often the registry is polled for alias moves and new versions.
+    public init(service: ModelRegistryService, refreshInterval: Duration = .seconds(1)) {
         self.service = service
-        self.defaultAlias = defaultAlias
         self.refreshInterval = refreshInterval
     }
 
-    public func modelNames() throws(InferenceError) -> [String] {
-        try service.models().filter { $0.latestVersion != nil }.map(\.name)
-    }
+    public var pollInterval: Duration { refreshInterval }
 
-    public func model(named name: String, version: String?) throws(InferenceError) -> LoadedModel {
-        let route = Route(name: name, version: version)
-        let now = ContinuousClock.now
-        if let hit = resolved.withLock({ $0[route] }), hit.until > now { return hit.model }
-        let model = try service.load(version: try resolve(name, version))
-        resolved.withLock { routes in
-            if routes.count >= 4096 { routes.removeAll() }
-            routes[route] = Resolved(model: model, until: now + refreshInterval)
+    public func entries() throws(InferenceError) -> [ModelEntry] {
+        var entries: [ModelEntry] = []
+        for model in try service.models() {
+            let versions = try service.versions(of: model.name).sorted { $0.version < $1.version }
+            entries.append(
+                ModelEntry(
+                    name: model.name,
+                    versions: versions.map {
+                        ModelEntry.Version(
+                            number: $0.version, ready: $0.status == .ready, signature: $0.signature, size: Int(clamping: $0.artifact.size))
+                    },
+                    aliases: model.aliases))
         }
-        return model
+        return entries
     }
 
-    public func metadata(named name: String, version: String?) throws(InferenceError) -> ModelMetadata {
-        let resolved = try resolve(name, version)
-        let versions = try service.versions(of: name).filter { $0.status == .ready }.map { String($0.version) }
-        return ModelMetadata(
-            name: name, versions: versions, version: String(resolved.version), inputs: resolved.signature.inputs,
-            outputs: resolved.signature.outputs)
+    public func load(model: String, version: Int) throws(InferenceError) -> LoadedModel {
+        try service.load(version: try resolve(model, version))
     }
 
-    /// The registry version a route means. Names that cannot exist are unknown models (404), not bad requests.
-    func resolve(_ name: String, _ version: String?) throws(InferenceError) -> ModelVersion {
+    public func example(model: String, version: Int) throws(InferenceError) -> InferenceRequest? {
+        guard let example = try resolve(model, version).example else { return nil }
+        let data: Data
         do {
-            try RegistryNames.validateModelName(name)
+            data = try service.registry.artifacts.data(example.artifact, label: "the input example of \(model):\(version)")
         } catch {
-            throw InferenceError(.notFound, "unknown model '\(name)'")
+            throw InferenceError(error)
         }
-        let selector: ModelSelector
-        if let version {
-            if let number = Int(version), number >= 1, version.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                selector = ModelSelector(model: name, target: .version(number))
-            } else {
-                do {
-                    try RegistryNames.validateAlias(version)
-                } catch {
-                    throw InferenceError(.notFound, "unknown version '\(version)' of model '\(name)'")
-                }
-                selector = ModelSelector(model: name, target: .alias(version))
-            }
-        } else {
-            let model = try service.model(named: name)
-            selector = ModelSelector(model: name, target: model.aliases[defaultAlias] != nil ? .alias(defaultAlias) : .latest)
-        }
-        let resolved: ModelVersion
+        return try InferenceRequest.decode(json: [UInt8](data))
+    }
+
+    func resolve(_ model: String, _ version: Int) throws(InferenceError) -> ModelVersion {
         do {
-            resolved = try service.store.resolve(selector)
+            return try service.store.resolve(ModelSelector(model: model, target: .version(version)))
         } catch {
             throw InferenceError.wrap(error)
         }
-        guard resolved.status == .ready else {
-            throw InferenceError(.notFound, "version \(resolved.version) of model '\(name)' is archived and not served")
-        }
-        return resolved
     }
 }

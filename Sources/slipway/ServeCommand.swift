@@ -19,20 +19,26 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataDirOptions
 
-    @Option(help: "The address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: "The address to listen on (default 127.0.0.1; config: server.host).")
+    var host: String?
 
-    @Option(help: "The port to listen on (0 picks a free port; the chosen one is printed).")
-    var port = 8080
+    @Option(help: "The port to listen on; 0 picks a free port, the chosen one is printed (default 8080; config: server.port).")
+    var port: Int?
 
-    @Option(help: "The largest request body accepted, in bytes (larger ones get 413).")
-    var maxBodySize = 64 << 20
+    @Option(help: "The largest request body accepted, in bytes; larger ones get 413 (default 64 MiB; config: server.max_body_size).")
+    var maxBodySize: Int?
 
-    @Option(help: "Requests per model queued or running at once before 503 with Retry-After.")
-    var maxQueue = 256
+    @Option(
+        help:
+            "Requests per served version queued or running at once before 503 with Retry-After (default 256; config: server.max_queue, or max_queue per model)."
+    )
+    var maxQueue: Int?
 
-    @Option(help: "Threads that run inference (default: the number of cores).")
+    @Option(help: "Threads that run inference (default: the number of cores; config: server.threads).")
     var threads: Int?
+
+    @Option(help: "The alias /v2/models/NAME follows when it is set (default production; config: server.default_alias).")
+    var defaultAlias: String?
 
     @Option(help: "A YAML configuration file: per-model batching, caching, logging, alerts, security (see README).")
     var config: String?
@@ -53,12 +59,13 @@ struct ServeCommand: AsyncParsableCommand {
     var demo = false
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
-        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
-        guard maxQueue >= 0 else { throw ValidationError("--max-queue must be 0 or more") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        if let maxBodySize, maxBodySize <= 0 { throw ValidationError("--max-body-size must be positive") }
+        if let maxQueue, maxQueue < 0 { throw ValidationError("--max-queue must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsClientCa != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+        if let defaultAlias, defaultAlias.isEmpty { throw ValidationError("--default-alias must not be empty") }
     }
 
     func run() async throws {
@@ -77,19 +84,25 @@ struct ServeCommand: AsyncParsableCommand {
         if insecureNoAuth { settings.security.insecureNoAuth = true }
         var logger = Logger(label: "slipway")
         logger.logLevel = .info
+        // Command-line flags override the configuration file's `server` section, which overrides the defaults.
+        let server = settings.server
+        let configuration = ServerConfiguration(
+            host: host ?? server.host ?? "127.0.0.1", port: port ?? server.port ?? 8080,
+            maxBodySize: maxBodySize ?? server.maxBodySize ?? 64 << 20, maxQueuedRequestsPerModel: maxQueue ?? server.maxQueue ?? 256,
+            inferenceThreads: threads ?? server.threads, retryAfterSeconds: server.retryAfterSeconds ?? 1,
+            defaultAlias: defaultAlias ?? server.defaultAlias ?? "production", settings: settings)
+        let provider = RegistryModelProvider(service: service, refreshInterval: server.watchInterval ?? .seconds(1))
         let security: ServerSecurity
         do {
-            security = try await ServerSecurity.open(settings: settings.security, dataDirectory: data.url, host: host, logger: logger)
+            security = try await ServerSecurity.open(
+                settings: settings.security, dataDirectory: data.url, host: configuration.host, logger: logger)
         } catch {
             let line = (error as? SecurityError)?.message ?? "\(error)"
             FileHandle.standardError.write(Data("error: \(line)\n".utf8))
             throw ExitCode(CLIExit.code(for: error))
         }
-        let configuration = ServerConfiguration(
-            host: host, port: port, maxBodySize: maxBodySize, maxQueuedRequestsPerModel: maxQueue, inferenceThreads: threads,
-            settings: settings)
         let app = buildApplication(
-            configuration: configuration, models: RegistryModelProvider(service: service), logger: logger, security: security,
+            configuration: configuration, models: provider, logger: logger, security: security,
             onServerRunning: { [scheme = security.usesTLS ? "https" : "http"] port in
                 // One line on stdout that scripts and tests can wait for.
                 FileHandle.standardOutput.write(Data("slipway serving on \(scheme)://\(configuration.host):\(port)\n".utf8))
@@ -99,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             // Binding failed (address in use, no permission) or the server stopped on an error.
             let line = "\(error)".replacingOccurrences(of: "\n", with: " ")
-            FileHandle.standardError.write(Data("error: cannot serve on \(host):\(port): \(line)\n".utf8))
+            FileHandle.standardError.write(Data("error: cannot serve on \(configuration.host):\(configuration.port): \(line)\n".utf8))
             throw ExitCode(CLIExit.code(for: InferenceError(.unavailable, line)))
         }
     }

@@ -26,7 +26,7 @@ import Testing
             let body = try V2Fixtures.json(response)
             #expect(body["name"]?.stringValue == "slipway")
             #expect(body["version"]?.stringValue == SlipwayRuntime.version)
-            #expect(body["extensions"] == .array([.string("binary_tensor_data")]))
+            #expect(body["extensions"] == .array(V2Controller.extensions.map { .string($0) }))
         }
     }
 

@@ -1,29 +1,24 @@
 public import HTTPTypes
 public import Hummingbird
+import SlipwayRegistry
 public import SlipwayRuntime
 
 /// The KServe V2 / Open Inference Protocol routes: health, server and model metadata, model readiness and
-/// inference, each model route with and without `/versions/V`. Everything that may block (registry reads,
-/// model loading, JSON decoding, inference, encoding) runs on the ``InferencePool``, admitted per model by
-/// ``AdmissionControl``.
-public struct V2Controller<Models: ModelProvider>: Sendable {
+/// inference, each model route with and without `/versions/V`. Inference goes through ``ServedModels``:
+/// decoding, scheduling (queue bound, priority, timeout, dynamic batching), the response cache, inference
+/// and encoding all run on the ``InferencePool``, never on an event loop.
+public struct V2Controller: Sendable {
     /// The extensions advertised by `GET /v2`: only what works.
-    public static var extensions: [String] { ["binary_tensor_data"] }
+    public static var extensions: [String] { ["binary_tensor_data", "classification", "model_repository", "schedule_policy", "statistics"] }
 
-    let models: Models
-    let pool: InferencePool
-    let admission: AdmissionControl
+    let models: ServedModels
     let configuration: ServerConfiguration
 
     /// - Parameters:
-    ///   - models: where models come from.
-    ///   - pool: the threads inference runs on.
-    ///   - admission: the per-model bound on queued requests.
+    ///   - models: the served models.
     ///   - configuration: body limit and server settings.
-    public init(models: Models, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration) {
+    public init(models: ServedModels, configuration: ServerConfiguration) {
         self.models = models
-        self.pool = pool
-        self.admission = admission
         self.configuration = configuration
     }
 
@@ -35,7 +30,7 @@ public struct V2Controller<Models: ModelProvider>: Sendable {
             Self.json(V2Metadata.server(name: "slipway", version: SlipwayRuntime.version, extensions: Self.extensions))
         }
         for prefix in ["/v2/models/:model", "/v2/models/:model/versions/:version"] {
-            router.get(RouterPath(prefix)) { _, context in try await metadata(context) }
+            router.get(RouterPath(prefix)) { _, context in try metadata(context) }
             router.get(RouterPath(prefix + "/ready")) { _, context in try await ready(context) }
             router.post(RouterPath(prefix + "/infer")) { request, context in try await infer(request, context) }
             // The right path with the wrong method: 405 rather than Hummingbird's 404.
@@ -47,17 +42,20 @@ public struct V2Controller<Models: ModelProvider>: Sendable {
         }
     }
 
-    func metadata(_ context: SlipwayRequestContext) async throws -> Response {
+    func metadata(_ context: SlipwayRequestContext) throws -> Response {
         let (name, version) = try Self.target(context)
-        let models = self.models
-        let body = try await pool.run { () throws(InferenceError) in V2Metadata.model(try models.metadata(named: name, version: version)) }
-        return Self.json(body)
+        let (entry, number, _) = try models.entry(named: name, version: version)
+        guard let served = entry.version(number) else { throw InferenceError(.notFound, "unknown version '\(number)' of model '\(name)'") }
+        let metadata = ModelMetadata(
+            name: name, versions: entry.versions.filter(\.ready).map { String($0.number) }, version: String(number),
+            inputs: served.signature.inputs, outputs: served.signature.outputs)
+        return Self.json(V2Metadata.model(metadata))
     }
 
     func ready(_ context: SlipwayRequestContext) async throws -> Response {
         let (name, version) = try Self.target(context)
         let models = self.models
-        _ = try await pool.run { () throws(InferenceError) in try models.model(named: name, version: version).name }
+        _ = try await models.pool.run { () throws(InferenceError) in try models.resolve(name, version: version).served.version }
         return Self.json(V2Metadata.modelReady(name: name))
     }
 
@@ -67,25 +65,15 @@ public struct V2Controller<Models: ModelProvider>: Sendable {
         let buffer = try await request.body.collect(upTo: configuration.maxBodySize)
         let body = [UInt8](buffer: buffer)
         let models = self.models
-        let pool = self.pool
-        let (output, outputJSONLength) = try await admission.admit(name) { () async throws(InferenceError) -> ([UInt8], Int?) in
-            try await pool.run { () throws(InferenceError) -> ([UInt8], Int?) in
-                let decoded: InferenceRequest
-                if let jsonLength {
-                    decoded = try InferenceRequest.decode(body: body, jsonLength: jsonLength)
-                } else {
-                    decoded = try InferenceRequest.decode(json: body)
-                }
-                let model = try models.model(named: name, version: version)
-                let encoded = try model.infer(decoded).encode(binary: decoded.wantsBinary(output:))
-                return (encoded.body, encoded.jsonLength)
-            }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<EncodedResponse, InferenceError>, Never>) in
+            models.infer(body: body, jsonLength: jsonLength, model: name, version: version) { continuation.resume(returning: $0) }
         }
-        guard let outputJSONLength else { return Self.json(output) }
+        let encoded = try result.get()
+        guard let outputJSONLength = encoded.jsonLength else { return Self.json(encoded.body) }
         return Response(
             status: .ok,
             headers: [.contentType: "application/octet-stream", HTTPField.Name.inferenceHeaderContentLength: String(outputJSONLength)],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: encoded.body)))
     }
 
     /// The `Inference-Header-Content-Length` of a binary request; nil for plain JSON. A raw binary body

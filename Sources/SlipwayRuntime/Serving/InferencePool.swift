@@ -32,6 +32,17 @@ public final class InferencePool: Service, Sendable {
         }
     }
 
+    /// Runs `body` on a pool thread without waiting for it; once the pool is shutting down, runs `otherwise`
+    /// instead (on the calling thread). The scheduler's batches and the request pipeline use this.
+    public func submit(_ body: @escaping @Sendable () -> Void, otherwise: @escaping @Sendable () -> Void = {}) {
+        pool.submit { state in
+            switch state {
+            case .active: body()
+            case .cancelled: otherwise()
+            }
+        }
+    }
+
     /// Waits for graceful shutdown (or cancellation), then lets queued work finish and stops the threads.
     public func run() async throws {
         try? await gracefulShutdown()

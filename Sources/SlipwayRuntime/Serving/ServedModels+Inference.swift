@@ -1,0 +1,268 @@
+import Foundation
+public import ServiceLifecycle
+public import SlipwayEngine
+import SlipwayTensor
+
+/// An encoded V2 inference response: JSON, or JSON followed by binary tensors (`jsonLength` is then the
+/// `Inference-Header-Content-Length`).
+public struct EncodedResponse: Sendable {
+    public var body: [UInt8]
+    public var jsonLength: Int?
+}
+
+extension ServedModels {
+    /// Answers one V2 inference request, from body bytes to response bytes, off the event loop: on a pool
+    /// thread the route is resolved, the body decoded, the schedule policy read (`priority`, `timeout`), the
+    /// response cache consulted, and the request queued on its version's scheduler; the batch it runs in
+    /// completes it on a pool thread, where it is encoded, counted and recorded. `completion` is called once.
+    ///
+    /// - Parameters:
+    ///   - body: the request body.
+    ///   - jsonLength: the `Inference-Header-Content-Length`, when binary tensors follow the JSON.
+    ///   - name: the model of the route.
+    ///   - version: the route's version number or alias; nil for the default version.
+    ///   - completion: the encoded response or the error.
+    public func infer(
+        body: [UInt8], jsonLength: Int?, model name: String, version: String?,
+        completion: @escaping @Sendable (Result<EncodedResponse, InferenceError>) -> Void
+    ) {
+        let arrived = ContinuousClock.now
+        let arrivedAt = Date().timeIntervalSince1970
+        pool.submit(
+            { [self] in
+                start(
+                    body: body, jsonLength: jsonLength, name: name, version: version, arrived: arrived, arrivedAt: arrivedAt, completion: completion)
+            },
+            otherwise: { [self] in
+                let error = InferenceError(.unavailable, "the server is shutting down")
+                observer.record(
+                    Self.failureRecord(
+                        error, id: nil, name: name, served: nil, alias: nil, request: nil, arrived: arrived, arrivedAt: arrivedAt))
+                completion(.failure(error))
+            })
+    }
+
+    private func start(
+        body: [UInt8], jsonLength: Int?, name: String, version: String?, arrived: ContinuousClock.Instant, arrivedAt: Double,
+        completion: @escaping @Sendable (Result<EncodedResponse, InferenceError>) -> Void
+    ) {
+        var served: ServedModel? = nil
+        var alias: String? = nil
+        var request: InferenceRequest? = nil
+        do {
+            let (target, routeAlias) = try resolve(name, version: version)
+            served = target
+            alias = routeAlias
+            var decoded: InferenceRequest
+            if let jsonLength {
+                decoded = try InferenceRequest.decode(body: body, jsonLength: jsonLength)
+            } else {
+                decoded = try InferenceRequest.decode(json: body)
+            }
+            if decoded.id == nil || decoded.id?.isEmpty == true { decoded.id = RequestID.make() }
+            request = decoded
+            let (level, timeout) = try Self.schedulePolicy(decoded, target.settings)
+            let (key, rows) = try target.prepare(decoded)
+            var cacheKey: ResponseCache.Key? = nil
+            if let cache = target.cache {
+                let t0 = ContinuousClock.now
+                let k = ResponseCache.key(for: decoded)
+                if let hit = cache.lookup(k) {
+                    let lookup = ModelScheduler.nanoseconds(.now - t0)
+                    let encoded = Self.encode(decoded, outputs: hit, served: target)
+                    let total = ModelScheduler.nanoseconds(.now - arrived)
+                    target.statistics.recordCacheHit(rows: rows, total: total, lookup: lookup)
+                    var outcome = JobOutcome(result: .success(hit))
+                    outcome.batchSize = rows
+                    observer.record(
+                        Self.record(outcome, request: decoded, served: target, alias: alias, arrivedAt: arrivedAt, total: total, cacheHit: true))
+                    completion(.success(encoded))
+                    return
+                }
+                target.statistics.recordCacheMiss(lookup: ModelScheduler.nanoseconds(.now - t0))
+                cacheKey = k
+            }
+            let enqueued = ContinuousClock.now
+            let scheduled = decoded
+            let missKey = cacheKey
+            let job = ScheduledJob(
+                request: scheduled, rows: rows, batchKey: key, level: level, enqueuedAt: enqueued, deadline: timeout.map { enqueued + $0 },
+                complete: { [self] outcome in
+                    finish(
+                        outcome, request: scheduled, served: target, alias: routeAlias, rows: rows, cacheKey: missKey, arrived: arrived,
+                        arrivedAt: arrivedAt, completion: completion)
+                })
+            try target.scheduler.submit(job, runInline: true)
+        } catch {
+            let total = ModelScheduler.nanoseconds(.now - arrived)
+            served?.statistics.recordFailure(total: total)
+            observer.record(
+                Self.failureRecord(
+                    error, id: request?.id, name: name, served: served, alias: alias, request: request, arrived: arrived, arrivedAt: arrivedAt))
+            completion(.failure(error))
+        }
+    }
+
+    private func finish(
+        _ outcome: JobOutcome, request: InferenceRequest, served: ServedModel, alias: String?, rows: Int, cacheKey: ResponseCache.Key?,
+        arrived: ContinuousClock.Instant, arrivedAt: Double, completion: @Sendable (Result<EncodedResponse, InferenceError>) -> Void
+    ) {
+        switch outcome.result {
+        case .success(let outputs):
+            if let cacheKey { served.cache?.insert(cacheKey, outputs: outputs) }
+            let encoded = Self.encode(request, outputs: outputs, served: served)
+            let total = ModelScheduler.nanoseconds(.now - arrived)
+            served.statistics.recordSuccess(
+                rows: rows, total: total, queue: outcome.queueNanoseconds, input: outcome.computeInputNanoseconds,
+                infer: outcome.computeInferNanoseconds, output: outcome.computeOutputNanoseconds)
+            observer.record(Self.record(outcome, request: request, served: served, alias: alias, arrivedAt: arrivedAt, total: total, cacheHit: false))
+            completion(.success(encoded))
+        case .failure(let error):
+            let total = ModelScheduler.nanoseconds(.now - arrived)
+            served.statistics.recordFailure(total: total)
+            var record = Self.record(outcome, request: request, served: served, alias: alias, arrivedAt: arrivedAt, total: total, cacheHit: false)
+            record.status = .failure(error.code)
+            observer.record(record)
+            completion(.failure(error))
+        }
+    }
+
+    static func encode(_ request: InferenceRequest, outputs: [(name: String, value: Value)], served: ServedModel) -> EncodedResponse {
+        var outputs = outputs
+        if let requested = request.outputs {
+            for (i, output) in outputs.enumerated() {
+                guard let n = requested.first(where: { $0.name == output.name })?.parameters?["classification"]?.int64Value, n > 0,
+                    case .tensor(let t) = output.value, let classes = Classification.topK(t, Int(n))
+                else { continue }
+                outputs[i].value = .tensor(classes)
+            }
+        }
+        let response = InferenceResponse(modelName: served.name, modelVersion: String(served.version), id: request.id, outputs: outputs)
+        let encoded = response.encode(binary: request.wantsBinary(output:))
+        return EncodedResponse(body: encoded.body, jsonLength: encoded.jsonLength)
+    }
+
+    /// The level (1 highest) and queue timeout of a request: Triton's `priority` (0 or absent: the model's
+    /// default level) and `timeout` (microseconds; 0 or absent: the model's `timeout_us`, 0 = none).
+    static func schedulePolicy(_ request: InferenceRequest, _ settings: ServingSettings) throws(InferenceError) -> (level: Int, timeout: Duration?) {
+        var level = settings.defaultPriority
+        if let value = request.parameters?["priority"] {
+            guard let p = value.int64Value, p >= 0 else {
+                throw .badRequest("parameter 'priority' must be a non-negative integer, got \(value)")
+            }
+            if p > 0 {
+                guard p <= Int64(settings.priorityLevels) else {
+                    throw .badRequest(
+                        "parameter 'priority' is \(p); this model has priority levels 1 to \(settings.priorityLevels) (0 for the default)")
+                }
+                level = Int(p)
+            }
+        }
+        var microseconds = Int64(settings.timeoutMicroseconds)
+        if let value = request.parameters?["timeout"] {
+            guard let t = value.int64Value, t >= 0 else {
+                throw .badRequest("parameter 'timeout' must be a non-negative integer (microseconds), got \(value)")
+            }
+            if t > 0 { microseconds = t }
+        }
+        return (level, microseconds > 0 ? .microseconds(microseconds) : nil)
+    }
+
+    static func record(
+        _ outcome: JobOutcome, request: InferenceRequest, served: ServedModel, alias: String?, arrivedAt: Double, total: UInt64, cacheHit: Bool
+    ) -> InferenceRecord {
+        var outputs: [(name: String, value: Value)]? = nil
+        if case .success(let o) = outcome.result { outputs = o }
+        return InferenceRecord(
+            requestID: request.id ?? "", arrivedAt: arrivedAt, model: served.name, version: served.version, alias: alias,
+            inputs: request.inputs.map { ($0.name, Value.tensor($0.tensor)) }, outputs: outputs, status: .success,
+            queueSeconds: Double(outcome.queueNanoseconds) / 1e9, computeSeconds: Double(outcome.computeInferNanoseconds) / 1e9,
+            totalSeconds: Double(total) / 1e9, batchSize: outcome.batchSize, cacheHit: cacheHit)
+    }
+
+    static func failureRecord(
+        _ error: any Error, id: String?, name: String, served: ServedModel?, alias: String?, request: InferenceRequest?,
+        arrived: ContinuousClock.Instant, arrivedAt: Double
+    ) -> InferenceRecord {
+        InferenceRecord(
+            requestID: id ?? RequestID.make(), arrivedAt: arrivedAt, model: name, version: served?.version, alias: alias,
+            inputs: request.map { $0.inputs.map { ($0.name, Value.tensor($0.tensor)) } }, outputs: nil,
+            status: .failure(InferenceError.wrap(error).code), queueSeconds: 0, computeSeconds: 0,
+            totalSeconds: Double(ModelScheduler.nanoseconds(.now - arrived)) / 1e9, batchSize: 0, cacheHit: false)
+    }
+}
+
+/// Triton's classification extension: an output requested with `"parameters": {"classification": N}` is
+/// returned as a BYTES tensor `[batch, N]` (or `[N]` for a rank-1 output) of `"<value>:<index>"`, the N
+/// largest values of each row, largest first.
+enum Classification {
+    static func topK(_ t: Tensor, _ k: Int) -> Tensor? {
+        guard let values = t.doubles(), !t.shape.isEmpty else { return nil }
+        let rows = t.shape.count == 1 ? 1 : t.shape[0]
+        guard rows > 0 else { return nil }
+        let width = values.count / rows
+        let n = min(k, width)
+        var out: [String] = []
+        out.reserveCapacity(rows * n)
+        for r in 0..<rows {
+            let row = values[(r * width)..<((r + 1) * width)]
+            let order = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
+            for index in order.prefix(n) {
+                let value = t.dataType == .float32 || t.dataType == .float16 ? "\(Float(row[index]))" : Self.text(row[index], t.dataType)
+                out.append("\(value):\(index - r * width)")
+            }
+        }
+        return Tensor(uncheckedShape: t.shape.count == 1 ? [n] : [rows, n], storage: .string(out))
+    }
+
+    static func text(_ value: Double, _ type: DataType) -> String {
+        switch type {
+        case .float64, .bfloat16: return "\(value)"
+        default: return value.rounded() == value && abs(value) < 9e15 ? String(Int64(value)) : "\(value)"
+        }
+    }
+}
+
+/// Request ids for requests that bring none: 128 random bits in the UUID layout (8-4-4-4-12 hex digits).
+public enum RequestID {
+    public static func make() -> String {
+        var g = SystemRandomNumberGenerator()
+        let a = g.next() as UInt64
+        let b = g.next() as UInt64
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for i in 0..<32 {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            let word = i < 16 ? a : b
+            let nibble = Int((word >> UInt64(60 - 4 * (i % 16))) & 0xF)
+            out.append(hex[nibble])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Polls the ``ModelSource`` every `interval` and lets ``ServedModels/refresh()`` hot-swap what changed.
+/// A `Service` in the server's group; it stops on graceful shutdown.
+public struct ModelWatcher: Service {
+    public let models: ServedModels
+    public let interval: Duration
+
+    public init(models: ServedModels, interval: Duration) {
+        self.models = models
+        self.interval = max(interval, .milliseconds(10))
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            let interval = self.interval
+            do {
+                _ = try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            if Task.isShuttingDownGracefully { return }
+            await models.refresh()
+        }
+    }
+}
