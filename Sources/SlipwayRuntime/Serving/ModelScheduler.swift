@@ -13,7 +13,7 @@ public struct ScheduledJob: Sendable {
     public let enqueuedAt: ContinuousClock.Instant
     /// When the request is dropped if it is still queued.
     public let deadline: ContinuousClock.Instant?
-    /// Called exactly once, on an inference thread, with the outcome.
+    /// Called exactly once with the outcome: on an inference thread, or on the timer task that drops it (never an event loop).
     public let complete: @Sendable (JobOutcome) -> Void
     var sequence: UInt64 = 0
 
@@ -148,8 +148,9 @@ public final class ModelScheduler: Sendable {
                 InferenceError(.unavailable, "request timeout expired: still queued after its timeout of \(Self.microseconds(timeout)) µs")))
         dropped.queueNanoseconds = Self.nanoseconds(now - job.enqueuedAt)
         dropped.rejected = true
-        let outcome = dropped
-        pool.submit({ job.complete(outcome) }, otherwise: { job.complete(outcome) })
+        // Completed here (a timer task or the dispatching thread, never an event loop), not queued behind
+        // the busy inference threads the request timed out waiting for.
+        job.complete(dropped)
     }
 
     /// Starts every batch that is ready while threads are free, drops expired jobs, and arms the wake-up

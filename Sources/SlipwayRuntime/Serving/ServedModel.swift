@@ -57,8 +57,10 @@ public final class ServedModel: Sendable {
             return true
         }
         guard !plan.inputs.isEmpty, plan.inputs.allSatisfy({ dynamicFirst($0.shape) }) else { return false }
+        // An output of unknown shape is checked when the batch runs (a batch that cannot be split is rerun
+        // request by request); one whose first dimension is fixed can never be split.
         for output in plan.outputs {
-            if case .tensor? = output.type, !dynamicFirst(output.shape) { return false }
+            if case .tensor? = output.type, let first = output.shape?.first, case .fixed = first { return false }
         }
         return true
     }

@@ -179,8 +179,9 @@ public final class ServedModels: Sendable {
                     return .some(s.defaults[entry.name])
                 }
                 if case .some(let previous) = switched {
-                    logger.info(
-                        "serving model version",
+                    // A swap is news; the first load of each model at start-up is not.
+                    logger.log(
+                        level: previous == nil ? .debug : .info, "serving model version",
                         metadata: [
                             "slipway.model": "\(entry.name)", "slipway.version": "\(target)",
                             "slipway.previous": "\(previous.map(String.init) ?? "none")",
