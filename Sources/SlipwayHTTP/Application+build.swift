@@ -1,17 +1,20 @@
 public import Hummingbird
 public import Logging
 import NIOCore
+import ServiceLifecycle
 public import SlipwayRuntime
 
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
 /// body), the body limit, then the V2 routes.
 public func buildRouter(
-    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration
+    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration,
+    drift: DriftMonitoringService? = nil
 ) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
     V2Controller(models: models, pool: pool, admission: admission, configuration: configuration).addRoutes(to: router)
+    if let drift { DriftController(drift: drift).addRoutes(to: router); EventsController(drift: drift).addRoutes(to: router) }
     return router
 }
 
@@ -24,17 +27,18 @@ public func buildRouter(
 ///   - models: where models come from.
 ///   - logger: the server's logger.
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
+///   - drift: drift monitoring (its routes, and its schedule as a service); nil for none.
 public func buildApplication(
-    configuration: ServerConfiguration, models: some ModelProvider, logger: Logger,
+    configuration: ServerConfiguration, models: some ModelProvider, logger: Logger, drift: DriftMonitoringService? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let pool = InferencePool(threads: configuration.inferenceThreads)
     let admission = AdmissionControl(limit: configuration.maxQueuedRequestsPerModel)
-    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration)
+    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration, drift: drift)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
-        services: [pool],
+        services: [pool as any Service] + (drift.map { [$0 as any Service] } ?? []),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import SlipwayRuntime
+import SlipwayMonitoring
 
 /// The one place where errors become HTTP responses, with the KServe V2 body `{"error": "<message>"}` and
 /// Triton's status mapping: 400 bad request, 404 unknown model, version or route, 405 wrong method,
@@ -25,6 +26,8 @@ public struct V2Error: HTTPResponseError, Sendable {
             self = error
         case let error as InferenceError:
             self.init(error, retryAfter: retryAfter)
+        case let error as DriftError:
+            self.init(status: error.code == .notFound ? .notFound : .badRequest, message: error.message)
         case let error as any HTTPResponseError:
             // Hummingbird's own: an unknown route, a body past `collect(upTo:)`, an explicit HTTPError.
             let message: String

@@ -10,5 +10,6 @@ struct SlipwayCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self,
             DriftCommand.self,
+            EventsCommand.self,
         ])
 }

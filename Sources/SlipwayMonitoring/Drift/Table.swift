@@ -94,6 +94,7 @@ public struct DataTable: Sendable {
     /// (or integers with a missing value) → float64; all True/False → bool; otherwise object (strings).
     /// `source` names the file in errors; a row with the wrong number of fields is an error naming its line.
     public static func parseCSV(_ bytes: [UInt8], source: String) throws(DriftError) -> DataTable {
+        if let table = try CSVColumnReader.read(bytes, source: source) { return table }
         var rows = try CSVReader.records(bytes, source: source)
         guard !rows.isEmpty else { throw .invalid("\(source): the CSV file is empty (no header row)") }
         let header = rows.removeFirst()

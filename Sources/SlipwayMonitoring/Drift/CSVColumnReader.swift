@@ -1,0 +1,274 @@
+/// The quick CSV path: files without double quotes are read straight into columns, numbers parsed from the
+/// bytes (a correctly rounded fast path, the general parser for the rest), with the same dtype inference and
+/// errors as the general reader (`CSVReader` + `DataTable.inferColumn`), which handles quoted files.
+enum CSVColumnReader {
+    /// The table, or nil when the file holds a double quote (the caller then uses the general reader).
+    static func read(_ bytes: [UInt8], source: String) throws(DriftError) -> DataTable? {
+        let result: Result<DataTable?, DriftError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(DriftError) {
+                return .success(try read(buffer, source: source))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static let comma = UInt8(ascii: ",")
+    private static let newline = UInt8(ascii: "\n")
+    private static let carriageReturn = UInt8(ascii: "\r")
+    private static let quote = UInt8(ascii: "\"")
+
+    /// Per-column state while reading: numbers while every field so far is a number, then text.
+    private struct ColumnState {
+        var numbers: [Double] = []
+        var allNumber = true
+        var allInt = true
+        var hasMissing = false
+    }
+
+    private static func read(_ b: UnsafeBufferPointer<UInt8>, source: String) throws(DriftError) -> DataTable? {
+        guard let base = b.baseAddress else { return nil }
+        let end = b.count
+        var i = 0
+        if end >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+        // Header (a quote anywhere means the general reader).
+        let headerStart = i
+        while i < end && b[i] != newline {
+            if b[i] == quote { return nil }
+            i += 1
+        }
+        var headerEnd = i
+        if headerEnd > headerStart && b[headerEnd - 1] == carriageReturn { headerEnd -= 1 }
+        if headerEnd == headerStart && i >= end { return nil }
+        let names = UnsafeBufferPointer(rebasing: b[headerStart..<headerEnd]).split(
+            separator: comma, omittingEmptySubsequences: false
+        ).map { String(decoding: $0, as: UTF8.self) }
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw .invalid("\(source): duplicate column name '\(name)' in the header")
+        }
+        i = min(i + 1, end)
+        let width = names.count
+        let firstLineLength = max(headerEnd - headerStart + 1, 2)
+        let estimatedRows = (end - i) / firstLineLength + 16
+        var states = [ColumnState](repeating: ColumnState(), count: width)
+        for c in 0..<width { states[c].numbers.reserveCapacity(estimatedRows) }
+        var rowStarts: [Int] = []
+        rowStarts.reserveCapacity(estimatedRows)
+        var line = 1
+        while i < end {
+            line += 1
+            // An empty line is skipped (as the general reader does).
+            if b[i] == newline {
+                i += 1
+                continue
+            }
+            if b[i] == carriageReturn && i + 1 < end && b[i + 1] == newline {
+                i += 2
+                continue
+            }
+            rowStarts.append(i)
+            var column = 0
+            while true {
+                let fieldStart = i
+                var fieldEnd = i
+                var parsed: (value: Double, isInt: Bool)?
+                if column < width && states[column].allNumber {
+                    let quick = NumberScanner.scan(base + i, count: end - i)
+                    let after = i + quick.consumed
+                    if quick.consumed > 0, after >= end || b[after] == comma || b[after] == newline || b[after] == carriageReturn {
+                        parsed = (quick.value, quick.isInt)
+                        i = after
+                    }
+                }
+                while i < end && b[i] != comma && b[i] != newline {
+                    if b[i] == quote { return nil }
+                    i += 1
+                }
+                fieldEnd = i
+                var trimmedEnd = fieldEnd
+                if trimmedEnd > fieldStart && b[trimmedEnd - 1] == carriageReturn { trimmedEnd -= 1 }
+                if column < width {
+                    if trimmedEnd == fieldStart {
+                        states[column].hasMissing = true
+                        if states[column].allNumber { states[column].numbers.append(.nan) }
+                    } else if states[column].allNumber {
+                        if let parsed {
+                            states[column].numbers.append(parsed.value)
+                            if !parsed.isInt { states[column].allInt = false }
+                        } else {
+                            let text = String(decoding: UnsafeBufferPointer(rebasing: b[fieldStart..<trimmedEnd]), as: UTF8.self)
+                            if let v = DataTable.parseNumber(text) {
+                                states[column].numbers.append(v)
+                                if !DataTable.isIntegerLiteral(text) { states[column].allInt = false }
+                            } else {
+                                states[column].allNumber = false
+                                states[column].allInt = false
+                                states[column].numbers = []
+                            }
+                        }
+                    }
+                }
+                column += 1
+                if i >= end || b[i] == newline {
+                    i += 1
+                    break
+                }
+                i += 1  // the comma
+                if i >= end {
+                    // A trailing comma at the end of the file: one more (empty) field.
+                    if column < width {
+                        states[column].hasMissing = true
+                        if states[column].allNumber { states[column].numbers.append(.nan) }
+                    }
+                    column += 1
+                    break
+                }
+            }
+            if column != width {
+                throw .invalid("\(source): line \(line) has \(column) field(s), but the header has \(width)")
+            }
+        }
+        var columns: [DataColumn] = []
+        columns.reserveCapacity(width)
+        for c in 0..<width {
+            let state = states[c]
+            states[c] = ColumnState()
+            if state.allNumber {
+                let nonMissing = state.numbers.count - (state.hasMissing ? state.numbers.reduce(0) { $0 + ($1.isNaN ? 1 : 0) } : 0)
+                let dtype: PandasDType = (state.allInt && !state.hasMissing && nonMissing > 0) ? .int64 : .float64
+                columns.append(DataColumn(name: names[c], dtype: dtype, values: .numeric(state.numbers)))
+            } else {
+                let raw = fields(of: c, rowStarts: rowStarts, in: b)
+                columns.append(DataTable.inferColumn(name: names[c], raw: raw))
+            }
+        }
+        return DataTable(columns: columns)
+    }
+
+    /// Field `column` of every row (nil for an empty field); repeated values share one string.
+    private static func fields(of column: Int, rowStarts: [Int], in b: UnsafeBufferPointer<UInt8>) -> [String?] {
+        var out: [String?] = []
+        out.reserveCapacity(rowStarts.count)
+        var last: (start: Int, end: Int, text: String)?
+        var interned: [String: String] = [:]
+        for start in rowStarts {
+            var i = start
+            var skipped = 0
+            while skipped < column {
+                if b[i] == comma { skipped += 1 }
+                i += 1
+            }
+            let fieldStart = i
+            while i < b.count && b[i] != comma && b[i] != newline { i += 1 }
+            var fieldEnd = i
+            if fieldEnd > fieldStart && b[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
+            if fieldEnd == fieldStart {
+                out.append(nil)
+                continue
+            }
+            let slice = UnsafeBufferPointer(rebasing: b[fieldStart..<fieldEnd])
+            if let last, last.end - last.start == slice.count,
+                UnsafeBufferPointer(rebasing: b[last.start..<last.end]).elementsEqual(slice)
+            {
+                out.append(last.text)
+                continue
+            }
+            let text = String(decoding: slice, as: UTF8.self)
+            let shared = interned[text, default: text]
+            if interned.count < 100_000 { interned[text] = shared }
+            out.append(shared)
+            last = (fieldStart, fieldEnd, shared)
+        }
+        return out
+    }
+}
+
+/// A decimal number at the start of a byte run, parsed exactly when Clinger's fast path applies (at most 19
+/// significant digits, the integer part of the mantissa below 2^53 and a power of ten up to 10^22, so one
+/// correctly rounded multiplication or division); otherwise `consumed` is 0 and the caller uses `Double(String)`.
+enum NumberScanner {
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+        1e21, 1e22,
+    ]
+
+    @inline(__always)
+    static func scan(_ p: UnsafePointer<UInt8>, count: Int) -> (value: Double, isInt: Bool, consumed: Int) {
+        let fail = (0.0, false, 0)
+        var i = 0
+        var negative = false
+        if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+            negative = p[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var digits = 0
+        var exponent = 0
+        while i < count {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            if mantissa != 0 || d != 0 {
+                significant += 1
+                if significant > 19 { return fail }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+            }
+            digits += 1
+            i += 1
+        }
+        var isInt = true
+        if i < count && p[i] == UInt8(ascii: ".") {
+            isInt = false
+            i += 1
+            while i < count {
+                let d = p[i] &- UInt8(ascii: "0")
+                if d > 9 { break }
+                if mantissa != 0 || d != 0 {
+                    significant += 1
+                    if significant > 19 { return fail }
+                    mantissa = mantissa &* 10 &+ UInt64(d)
+                }
+                exponent -= 1
+                digits += 1
+                i += 1
+            }
+        }
+        if digits == 0 { return fail }
+        if i < count && (p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E")) {
+            isInt = false
+            i += 1
+            var expNegative = false
+            if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+                expNegative = p[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var e = 0
+            var expDigits = 0
+            while i < count {
+                let d = p[i] &- UInt8(ascii: "0")
+                if d > 9 { break }
+                if e < 100_000 { e = e * 10 + Int(d) }
+                expDigits += 1
+                i += 1
+            }
+            if expDigits == 0 { return fail }
+            exponent += expNegative ? -e : e
+        }
+        // pandas reads integer literals of more than 18 digits differently; leave them to the general path.
+        if isInt && digits > 18 { return fail }
+        guard mantissa <= (1 << 53) else { return fail }
+        var value = Double(mantissa)
+        if mantissa == 0 {
+            value = 0
+        } else if exponent >= 0 && exponent <= 22 {
+            value *= powersOfTen[exponent]
+        } else if exponent < 0 && exponent >= -22 {
+            value /= powersOfTen[-exponent]
+        } else {
+            return fail
+        }
+        return (negative ? -value : value, isInt, i)
+    }
+}

@@ -1,0 +1,141 @@
+/// Sorting and merging of cleaned (finite) numbers, linear where the standard library would sort again.
+enum SortedNumbers {
+    /// `values` in ascending order: a least-significant-digit radix sort (16-bit digits) on the order-preserving
+    /// integer image of each double for large inputs, the standard sort for small ones. Values must not be NaN.
+    static func sorted(_ values: [Double]) -> [Double] {
+        let n = values.count
+        if n < 2048 { return values.sorted() }
+        var keys = [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
+            for i in 0..<n { buffer[i] = key(values[i]) }
+            count = n
+        }
+        var scratch = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 65_536)
+        keys.withUnsafeMutableBufferPointer { keyBuffer in
+            scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+                counts.withUnsafeMutableBufferPointer { count in
+                    var source = keyBuffer
+                    var target = scratchBuffer
+                    var inKeys = true
+                    for pass in 0..<4 {
+                        let shift = UInt64(pass * 16)
+                        for d in 0..<65_536 { count[d] = 0 }
+                        for k in source { count[Int((k >> shift) & 0xFFFF)] += 1 }
+                        // Every key has the same digit: this pass would not move anything.
+                        if count[Int((source[0] >> shift) & 0xFFFF)] == n { continue }
+                        var total = 0
+                        for d in 0..<65_536 {
+                            let c = count[d]
+                            count[d] = total
+                            total += c
+                        }
+                        for k in source {
+                            let d = Int((k >> shift) & 0xFFFF)
+                            target[count[d]] = k
+                            count[d] += 1
+                        }
+                        swap(&source, &target)
+                        inKeys.toggle()
+                    }
+                    if !inKeys {
+                        for i in 0..<n { keyBuffer[i] = source[i] }
+                    }
+                }
+            }
+        }
+        return [Double](unsafeUninitializedCapacity: n) { buffer, count in
+            for i in 0..<n { buffer[i] = value(keys[i]) }
+            count = n
+        }
+    }
+
+    @inline(__always)
+    private static func key(_ v: Double) -> UInt64 {
+        let bits = v.bitPattern
+        return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+    }
+
+    @inline(__always)
+    private static func value(_ k: UInt64) -> Double {
+        Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k)
+    }
+
+    /// Two sorted arrays merged into one sorted array.
+    static func merged(_ r: [Double], _ c: [Double]) -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(r.count + c.count)
+        var i = 0
+        var j = 0
+        while i < r.count && j < c.count {
+            if r[i] <= c[j] {
+                out.append(r[i])
+                i += 1
+            } else {
+                out.append(c[j])
+                j += 1
+            }
+        }
+        if i < r.count { out.append(contentsOf: r[i...]) }
+        if j < c.count { out.append(contentsOf: c[j...]) }
+        return out
+    }
+
+    /// Distinct values of a sorted array.
+    static func distinctCount(_ a: [Double]) -> Int {
+        guard var previous = a.first else { return 0 }
+        var count = 1
+        for v in a.dropFirst() where v != previous {
+            count += 1
+            previous = v
+        }
+        return count
+    }
+
+    /// Distinct values of the union of two sorted arrays.
+    static func distinctCount(merging r: [Double], _ c: [Double]) -> Int {
+        var count = 0
+        forEachDistinct(r, c) { _, _, _ in count += 1 }
+        return count
+    }
+
+    /// The sorted distinct values of the union of two sorted arrays.
+    static func distinctValues(merging r: [Double], _ c: [Double]) -> [Double] {
+        var out: [Double] = []
+        forEachDistinct(r, c) { v, _, _ in out.append(v) }
+        return out
+    }
+
+    /// Calls `body(value, countInR, countInC)` for each distinct value of the union, ascending.
+    static func forEachDistinct(_ r: [Double], _ c: [Double], _ body: (Double, Int, Int) -> Void) {
+        var i = 0
+        var j = 0
+        while i < r.count || j < c.count {
+            let v: Double
+            if j >= c.count || (i < r.count && r[i] <= c[j]) { v = r[i] } else { v = c[j] }
+            let i0 = i
+            let j0 = j
+            while i < r.count && r[i] == v { i += 1 }
+            while j < c.count && c[j] == v { j += 1 }
+            body(v, i - i0, j - j0)
+        }
+    }
+}
+
+extension CategoryCounts {
+    /// Counts of numbers per distinct value, from both sides already sorted.
+    init(sortedReference r: [Double], sortedCurrent c: [Double]) {
+        var keys: [CategoryValue] = []
+        var reference: [Int] = []
+        var current: [Int] = []
+        SortedNumbers.forEachDistinct(r, c) { v, nr, nc in
+            keys.append(.number(v))
+            reference.append(nr)
+            current.append(nc)
+        }
+        self.keys = keys
+        self.reference = reference
+        self.current = current
+        self.nReference = r.count
+        self.nCurrent = c.count
+    }
+}
