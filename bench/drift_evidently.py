@@ -19,6 +19,6 @@ result = snapshot.dict()
 t2 = time.perf_counter()
 drifted = None
 for metric in result.get("metrics", []):
-    if "DriftedColumnsCount" in str(metric.get("metric_id", "")):
+    if "DriftedColumnsCount" in str(metric.get("metric_name", "")):
         drifted = metric.get("value")
 print(json.dumps({"read_csv_s": round(t1 - t0, 3), "report_s": round(t2 - t1, 3), "drifted_columns": drifted}))

@@ -150,28 +150,23 @@ enum DriftCSVFiles {
         return (try tables.get(0), try tables.get(1))
     }
 
-    /// The whole file in one array (no intermediate `Data` copy); '-' reads standard input.
+    /// The whole file in one array, read in 16 MiB pieces (no second whole-file copy); '-' reads standard input.
     static func readFile(_ path: String) throws -> [UInt8] {
         if path == "-" { return try readInput(path) }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InferenceError(.notFound, "cannot read '\(path)': no such file or not readable")
         }
         defer { try? handle.close() }
-        let size = Int((try? handle.seekToEnd()) ?? 0)
-        try handle.seek(toOffset: 0)
-        let fd = handle.fileDescriptor
-        var filled = 0
-        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            while filled < size, let base = buffer.baseAddress {
-                let n = Foundation.read(fd, base + filled, size - filled)
-                if n <= 0 { break }
-                filled += n
-            }
-            count = filled
+        do {
+            let size = Int(try handle.seekToEnd())
+            try handle.seek(toOffset: 0)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(size)
+            while let chunk = try handle.read(upToCount: 16 << 20), !chunk.isEmpty { bytes.append(contentsOf: chunk) }
+            return bytes
+        } catch {
+            throw InferenceError(.badRequest, "cannot read '\(path)': \(error.localizedDescription)")
         }
-        // A file that grew while being read: take the rest the ordinary way.
-        if filled == size, let rest = try handle.readToEnd() { bytes += rest }
-        return bytes
     }
 }
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import SlipwayHTTP
 import SlipwayMonitoring
+import SlipwayRegistry
 import SlipwayRuntime
 import Testing
 
@@ -30,10 +31,11 @@ import Testing
         settings.retraining = RetrainingPolicy(onDatasetDrift: true, cooldown: 3600)
         settings.command = ["/bin/sh", "-c", "cat > '\(output.path)'"]
         let fixed = settings
+        let references = RegistryReferenceSource(service: service)
         let drift = try DriftMonitoringService(
-            references: RegistryReferenceSource(service: service), windows: log,
+            references: references, windows: log,
             historyPath: dir.appendingPathComponent("data/drift.sqlite").path, settings: { _ in fixed },
-            models: { try service.models().map(\.name) }, currentVersion: { name in String(try service.resolve(name).version) },
+            models: { try service.models().map(\.name) }, resolveVersion: { try references.version(of: $0, selector: $1) },
             logger: Logger(label: "drift-test"))
         let models = RegistryModelProvider(service: service)
         let app = buildApplication(

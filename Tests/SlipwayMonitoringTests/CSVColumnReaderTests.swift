@@ -24,12 +24,33 @@ import Testing
                 #expect(x.count == y.count, "\(label) \(a.name)")
                 let same = zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
                 #expect(same, "\(label) \(a.name): values differ")
-            case (.text(let x), .text(let y)):
-                #expect(x == y, "\(label) \(a.name)")
+            case (.text, _), (.categories, _):
+                #expect(Self.strings(a) == Self.strings(b), "\(label) \(a.name)")
             default:
                 Issue.record("\(label) \(a.name): one reader gave numbers, the other text")
             }
         }
+    }
+
+    /// The strings of a text column, whatever its storage (nil for numbers).
+    static func strings(_ column: DataColumn) -> [String?]? {
+        switch column.values {
+        case .text(let v): v
+        case .categories(let codes, let levels): codes.map { $0 >= 0 ? levels[Int($0)] : nil }
+        case .numeric: nil
+        }
+    }
+
+    @Test func textColumnsAreEncodedOncePerDistinctValue() throws {
+        let t = try DataTable.parseCSV(Array("c,n\nx,1\ny,2\n,3\nx,4\nx,5\n".utf8), source: "c.csv")
+        guard case .categories(let codes, let levels) = t.columns[0].values else {
+            Issue.record("expected dictionary-encoded strings")
+            return
+        }
+        #expect(levels == ["x", "y"])
+        #expect(codes == [0, 1, -1, 0, 0])
+        #expect(t.columns[0].uniqueCount == 2)
+        #expect(t.columns[0].nonMissingCount == 4)
     }
 
     @Test func trickyNumbersParseAsTheGeneralReaderDoes() throws {

@@ -68,7 +68,7 @@ import Testing
     @Test func utcTimeFormatsCivilDates() {
         #expect(UTCTime.format(0) == "1970-01-01 00:00:00")
         #expect(UTCTime.format(951_782_400) == "2000-02-29 00:00:00")
-        #expect(UTCTime.format(1_795_712_911) == "2026-11-26 16:28:31")
+        #expect(UTCTime.format(1_795_712_911) == "2026-11-26 17:08:31")
     }
 
     /// Renders the page in headless Chromium and checks the DOM it built: the table rows, one card and one

@@ -1,5 +1,6 @@
 public import Hummingbird
 import NIOCore
+import SlipwayMonitoring
 public import SlipwayRuntime
 
 /// Drift routes: `GET /api/v1/models/NAME/drift?window=...&version=...` (the check as JSON, the CLI's shape

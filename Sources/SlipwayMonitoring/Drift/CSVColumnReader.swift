@@ -3,15 +3,8 @@
 /// errors as the general reader (`CSVReader` + `DataTable.inferColumn`), which handles quoted files.
 enum CSVColumnReader {
     /// The table, or nil when the file holds a double quote (the caller then uses the general reader).
-    static func read(_ bytes: [UInt8], source: String) throws(DriftError) -> DataTable? {
-        let result: Result<DataTable?, DriftError> = bytes.withUnsafeBufferPointer { buffer in
-            do throws(DriftError) {
-                return .success(try read(buffer, source: source))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+    static func read(_ b: [UInt8], source: String) throws(DriftError) -> DataTable? {
+        try columns(b, source: source)
     }
 
     private static let comma = UInt8(ascii: ",")
@@ -25,10 +18,11 @@ enum CSVColumnReader {
         var allNumber = true
         var allInt = true
         var hasMissing = false
+        /// The column's strings once a field was not a number.
+        var text = CategoryEncoder()
     }
 
-    private static func read(_ b: UnsafeBufferPointer<UInt8>, source: String) throws(DriftError) -> DataTable? {
-        guard let base = b.baseAddress else { return nil }
+    private static func columns(_ b: [UInt8], source: String) throws(DriftError) -> DataTable? {
         let end = b.count
         var i = 0
         if end >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
@@ -41,7 +35,7 @@ enum CSVColumnReader {
         var headerEnd = i
         if headerEnd > headerStart && b[headerEnd - 1] == carriageReturn { headerEnd -= 1 }
         if headerEnd == headerStart && i >= end { return nil }
-        let names = UnsafeBufferPointer(rebasing: b[headerStart..<headerEnd]).split(
+        let names = b[headerStart..<headerEnd].split(
             separator: comma, omittingEmptySubsequences: false
         ).map { String(decoding: $0, as: UTF8.self) }
         var seen = Set<String>()
@@ -64,7 +58,7 @@ enum CSVColumnReader {
                 i += 1
                 continue
             }
-            if b[i] == carriageReturn && i + 1 < end && b[i + 1] == newline {
+            if b[i] == carriageReturn && (i + 1 == end || b[i + 1] == newline) {
                 i += 2
                 continue
             }
@@ -72,10 +66,9 @@ enum CSVColumnReader {
             var column = 0
             while true {
                 let fieldStart = i
-                var fieldEnd = i
                 var parsed: (value: Double, isInt: Bool)?
                 if column < width && states[column].allNumber {
-                    let quick = NumberScanner.scan(base + i, count: end - i)
+                    let quick = NumberScanner.scan(b, from: i)
                     let after = i + quick.consumed
                     if quick.consumed > 0, after >= end || b[after] == comma || b[after] == newline || b[after] == carriageReturn {
                         parsed = (quick.value, quick.isInt)
@@ -86,26 +79,35 @@ enum CSVColumnReader {
                     if b[i] == quote { return nil }
                     i += 1
                 }
-                fieldEnd = i
-                var trimmedEnd = fieldEnd
+                var trimmedEnd = i
                 if trimmedEnd > fieldStart && b[trimmedEnd - 1] == carriageReturn { trimmedEnd -= 1 }
                 if column < width {
-                    if trimmedEnd == fieldStart {
+                    if !states[column].allNumber {
+                        if trimmedEnd == fieldStart { states[column].hasMissing = true }
+                        states[column].text.add(b, fieldStart, trimmedEnd)
+                    } else if trimmedEnd == fieldStart {
                         states[column].hasMissing = true
-                        if states[column].allNumber { states[column].numbers.append(.nan) }
-                    } else if states[column].allNumber {
+                        states[column].numbers.append(.nan)
+                    } else {
                         if let parsed {
                             states[column].numbers.append(parsed.value)
                             if !parsed.isInt { states[column].allInt = false }
                         } else {
-                            let text = String(decoding: UnsafeBufferPointer(rebasing: b[fieldStart..<trimmedEnd]), as: UTF8.self)
+                            let text = String(decoding: b[fieldStart..<trimmedEnd], as: UTF8.self)
                             if let v = DataTable.parseNumber(text) {
                                 states[column].numbers.append(v)
                                 if !DataTable.isIntegerLiteral(text) { states[column].allInt = false }
                             } else {
+                                // The first field that is not a number: the column is text from here on,
+                                // and the rows before are read again as text.
                                 states[column].allNumber = false
                                 states[column].allInt = false
                                 states[column].numbers = []
+                                for start in rowStarts.dropLast() {
+                                    let (s, e) = field(column, ofRowAt: start, in: b)
+                                    states[column].text.add(b, s, e)
+                                }
+                                states[column].text.add(b, fieldStart, trimmedEnd)
                             }
                         }
                     }
@@ -120,7 +122,11 @@ enum CSVColumnReader {
                     // A trailing comma at the end of the file: one more (empty) field.
                     if column < width {
                         states[column].hasMissing = true
-                        if states[column].allNumber { states[column].numbers.append(.nan) }
+                        if states[column].allNumber {
+                            states[column].numbers.append(.nan)
+                        } else {
+                            states[column].text.add(b, i, i)
+                        }
                     }
                     column += 1
                     break
@@ -140,48 +146,74 @@ enum CSVColumnReader {
                 let dtype: PandasDType = (state.allInt && !state.hasMissing && nonMissing > 0) ? .int64 : .float64
                 columns.append(DataColumn(name: names[c], dtype: dtype, values: .numeric(state.numbers)))
             } else {
-                let raw = fields(of: c, rowStarts: rowStarts, in: b)
-                columns.append(DataTable.inferColumn(name: names[c], raw: raw))
+                columns.append(state.text.column(name: names[c], hasMissing: state.hasMissing))
             }
         }
         return DataTable(columns: columns)
     }
 
-    /// Field `column` of every row (nil for an empty field); repeated values share one string.
-    private static func fields(of column: Int, rowStarts: [Int], in b: UnsafeBufferPointer<UInt8>) -> [String?] {
-        var out: [String?] = []
-        out.reserveCapacity(rowStarts.count)
-        var last: (start: Int, end: Int, text: String)?
-        var interned: [String: String] = [:]
-        for start in rowStarts {
-            var i = start
-            var skipped = 0
-            while skipped < column {
-                if b[i] == comma { skipped += 1 }
-                i += 1
-            }
-            let fieldStart = i
-            while i < b.count && b[i] != comma && b[i] != newline { i += 1 }
-            var fieldEnd = i
-            if fieldEnd > fieldStart && b[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
-            if fieldEnd == fieldStart {
-                out.append(nil)
-                continue
-            }
-            let slice = UnsafeBufferPointer(rebasing: b[fieldStart..<fieldEnd])
-            if let last, last.end - last.start == slice.count,
-                UnsafeBufferPointer(rebasing: b[last.start..<last.end]).elementsEqual(slice)
-            {
-                out.append(last.text)
-                continue
-            }
-            let text = String(decoding: slice, as: UTF8.self)
-            let shared = interned[text, default: text]
-            if interned.count < 100_000 { interned[text] = shared }
-            out.append(shared)
-            last = (fieldStart, fieldEnd, shared)
+    /// The byte range of field `column` of the row starting at `start` (the trailing CR excluded).
+    private static func field(_ column: Int, ofRowAt start: Int, in b: [UInt8]) -> (Int, Int) {
+        var i = start
+        var skipped = 0
+        while skipped < column && i < b.count {
+            if b[i] == comma { skipped += 1 }
+            i += 1
         }
-        return out
+        let fieldStart = i
+        while i < b.count && b[i] != comma && b[i] != newline { i += 1 }
+        var fieldEnd = i
+        if fieldEnd > fieldStart && b[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
+        return (fieldStart, fieldEnd)
+    }
+}
+
+/// Strings of one column, each distinct value stored once: a code per row, found by an FNV-1a hash of the
+/// bytes and checked byte for byte.
+struct CategoryEncoder {
+    var codes: [Int32] = []
+    var levels: [String] = []
+    private var byHash: [UInt64: Int32] = [:]
+    /// Levels whose hash collided with another level's.
+    private var collided: [String: Int32] = [:]
+
+    /// Adds the field `b[start..<end]` (empty = missing).
+    mutating func add(_ b: [UInt8], _ start: Int, _ end: Int) {
+        if start == end {
+            codes.append(-1)
+            return
+        }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in start..<end { h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3 }
+        if let code = byHash[h] {
+            if levels[Int(code)].utf8.elementsEqual(b[start..<end]) {
+                codes.append(code)
+                return
+            }
+            let text = String(decoding: b[start..<end], as: UTF8.self)
+            if let other = collided[text] {
+                codes.append(other)
+                return
+            }
+            let new = Int32(levels.count)
+            levels.append(text)
+            collided[text] = new
+            codes.append(new)
+            return
+        }
+        let new = Int32(levels.count)
+        levels.append(String(decoding: b[start..<end], as: UTF8.self))
+        byHash[h] = new
+        codes.append(new)
+    }
+
+    /// The column, typed as pandas would: all True/False words without a missing value → bool; else strings.
+    func column(name: String, hasMissing: Bool) -> DataColumn {
+        if !hasMissing && !levels.isEmpty && levels.allSatisfy({ DataTable.boolWords.contains($0) }) {
+            let canonical = levels.map(DataTable.canonicalBool)
+            return DataColumn(name: name, dtype: .bool, values: .text(codes.map { $0 >= 0 ? canonical[Int($0)] : nil }))
+        }
+        return DataColumn(name: name, dtype: .object, values: .categories(codes: codes, levels: levels))
     }
 }
 
@@ -195,9 +227,10 @@ enum NumberScanner {
     ]
 
     @inline(__always)
-    static func scan(_ p: UnsafePointer<UInt8>, count: Int) -> (value: Double, isInt: Bool, consumed: Int) {
+    static func scan(_ p: [UInt8], from start: Int) -> (value: Double, isInt: Bool, consumed: Int) {
         let fail = (0.0, false, 0)
-        var i = 0
+        let count = p.count
+        var i = start
         var negative = false
         if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
             negative = p[i] == UInt8(ascii: "-")
@@ -269,6 +302,6 @@ enum NumberScanner {
         } else {
             return fail
         }
-        return (negative ? -value : value, isInt, i)
+        return (negative ? -value : value, isInt, i - start)
     }
 }

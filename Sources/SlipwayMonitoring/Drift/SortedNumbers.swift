@@ -5,48 +5,29 @@ enum SortedNumbers {
     static func sorted(_ values: [Double]) -> [Double] {
         let n = values.count
         if n < 2048 { return values.sorted() }
-        var keys = [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
-            for i in 0..<n { buffer[i] = key(values[i]) }
-            count = n
-        }
-        var scratch = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 65_536)
-        keys.withUnsafeMutableBufferPointer { keyBuffer in
-            scratch.withUnsafeMutableBufferPointer { scratchBuffer in
-                counts.withUnsafeMutableBufferPointer { count in
-                    var source = keyBuffer
-                    var target = scratchBuffer
-                    var inKeys = true
-                    for pass in 0..<4 {
-                        let shift = UInt64(pass * 16)
-                        for d in 0..<65_536 { count[d] = 0 }
-                        for k in source { count[Int((k >> shift) & 0xFFFF)] += 1 }
-                        // Every key has the same digit: this pass would not move anything.
-                        if count[Int((source[0] >> shift) & 0xFFFF)] == n { continue }
-                        var total = 0
-                        for d in 0..<65_536 {
-                            let c = count[d]
-                            count[d] = total
-                            total += c
-                        }
-                        for k in source {
-                            let d = Int((k >> shift) & 0xFFFF)
-                            target[count[d]] = k
-                            count[d] += 1
-                        }
-                        swap(&source, &target)
-                        inKeys.toggle()
-                    }
-                    if !inKeys {
-                        for i in 0..<n { keyBuffer[i] = source[i] }
-                    }
-                }
+        var source = values.map(key)
+        var target = [UInt64](repeating: 0, count: n)
+        var count = [Int](repeating: 0, count: 65_536)
+        for pass in 0..<4 {
+            let shift = UInt64(pass * 16)
+            for d in 0..<65_536 { count[d] = 0 }
+            for k in source { count[Int((k &>> shift) & 0xFFFF)] += 1 }
+            // Every key has the same digit: this pass would not move anything.
+            if count[Int((source[0] &>> shift) & 0xFFFF)] == n { continue }
+            var total = 0
+            for d in 0..<65_536 {
+                let c = count[d]
+                count[d] = total
+                total += c
             }
+            for k in source {
+                let d = Int((k &>> shift) & 0xFFFF)
+                target[count[d]] = k
+                count[d] += 1
+            }
+            swap(&source, &target)
         }
-        return [Double](unsafeUninitializedCapacity: n) { buffer, count in
-            for i in 0..<n { buffer[i] = value(keys[i]) }
-            count = n
-        }
+        return source.map(value)
     }
 
     @inline(__always)
@@ -137,5 +118,32 @@ extension CategoryCounts {
         self.current = current
         self.nReference = r.count
         self.nCurrent = c.count
+    }
+}
+
+extension CategoryCounts {
+    /// Counts of two dictionary-encoded string columns (codes index levels, -1 = missing), keys sorted.
+    init(referenceCodes rc: [Int32], levels rl: [String], currentCodes cc: [Int32], levels cl: [String]) {
+        var refCount = [Int](repeating: 0, count: rl.count)
+        var curCount = [Int](repeating: 0, count: cl.count)
+        var n1 = 0
+        var n2 = 0
+        for c in rc where c >= 0 && Int(c) < rl.count {
+            refCount[Int(c)] += 1
+            n1 += 1
+        }
+        for c in cc where c >= 0 && Int(c) < cl.count {
+            curCount[Int(c)] += 1
+            n2 += 1
+        }
+        var byKey: [CategoryValue: (Int, Int)] = [:]
+        for (i, level) in rl.enumerated() where refCount[i] > 0 { byKey[.text(level), default: (0, 0)].0 += refCount[i] }
+        for (i, level) in cl.enumerated() where curCount[i] > 0 { byKey[.text(level), default: (0, 0)].1 += curCount[i] }
+        let keys = byKey.keys.sorted()
+        self.keys = keys
+        self.reference = keys.map { byKey[$0]?.0 ?? 0 }
+        self.current = keys.map { byKey[$0]?.1 ?? 0 }
+        self.nReference = n1
+        self.nCurrent = n2
     }
 }

@@ -15,6 +15,8 @@ public struct ColumnSample: Sendable {
     /// Cleaned non-numeric values (categorical columns); numerical columns derive their categories from numbers.
     private var referenceText: [CategoryValue]
     private var currentText: [CategoryValue]
+    /// Both sides dictionary-encoded (the quick CSV path): counted once here, categories made on demand.
+    private var encoded: (reference: DataColumn, current: DataColumn, counts: CategoryCounts)?
     public let nReference: Int
     public let nCurrent: Int
     /// Distinct values of cleaned reference ++ current, and of cleaned reference.
@@ -46,6 +48,21 @@ public struct ColumnSample: Sendable {
                 self.referenceText = refNumbers.map { .number($0) }
                 self.currentText = curNumbers.map { .number($0) }
             }
+        } else if kind != .numerical, case .categories(let rc, let rl) = reference.values,
+            case .categories(let cc, let cl) = current.values
+        {
+            let counts = CategoryCounts(referenceCodes: rc, levels: rl, currentCodes: cc, levels: cl)
+            self.referenceInOrder = []
+            self.currentInOrder = []
+            self.reference = []
+            self.current = []
+            self.referenceText = []
+            self.currentText = []
+            self.encoded = (reference, current, counts)
+            self.nReference = counts.nReference
+            self.nCurrent = counts.nCurrent
+            self.distinctReference = counts.reference.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+            self.distinctCombined = counts.keys.count
         } else {
             self.referenceInOrder = refNumbers ?? []
             self.currentInOrder = curNumbers ?? []
@@ -66,16 +83,19 @@ public struct ColumnSample: Sendable {
 
     /// Cleaned reference values as categories.
     public var referenceCategories: [CategoryValue] {
-        referenceText.isEmpty && !referenceInOrder.isEmpty ? referenceInOrder.map { .number($0) } : referenceText
+        if let encoded { return encoded.reference.cleanedCategories }
+        return referenceText.isEmpty && !referenceInOrder.isEmpty ? referenceInOrder.map { .number($0) } : referenceText
     }
 
     /// Cleaned current values as categories.
     public var currentCategories: [CategoryValue] {
-        currentText.isEmpty && !currentInOrder.isEmpty ? currentInOrder.map { .number($0) } : currentText
+        if let encoded { return encoded.current.cleanedCategories }
+        return currentText.isEmpty && !currentInOrder.isEmpty ? currentInOrder.map { .number($0) } : currentText
     }
 
     /// Counts per category over the sorted union of categories.
     var categoryCounts: CategoryCounts {
+        if let encoded { return encoded.counts }
         if referenceText.isEmpty && currentText.isEmpty && (!reference.isEmpty || !current.isEmpty) {
             return CategoryCounts(sortedReference: reference, sortedCurrent: current)
         }
@@ -111,11 +131,11 @@ public enum StatTests {
         case .chisquare: score = chiSquare(sample.categoryCounts)
         case .z: score = zTest(sample.referenceCategories, sample.currentCategories)
         case .wasserstein: score = try wassersteinNormed(sample.numbers())
-        case .psi: score = psi(try binnedFractions(sample))
-        case .jensenshannon: score = jensenShannon(try binnedFractions(sample))
-        case .klDiv: score = klDivergence(try binnedFractions(sample))
+        case .psi: score = psi(binnedFractions(sample))
+        case .jensenshannon: score = jensenShannon(binnedFractions(sample))
+        case .klDiv: score = klDivergence(binnedFractions(sample))
         case .hellinger:
-            score = numeric ? try hellingerNumerical(sample) : hellingerCategorical(sample)
+            score = numeric ? hellingerNumerical(sample) : hellingerCategorical(sample)
         case .anderson: score = try anderson(sample.numbers())
         case .cramerVonMises: score = try cramerVonMises(sample.numbers())
         case .mannw: score = try mannWhitneyLess(sample.numbers())

@@ -43,10 +43,14 @@ public final class ConceptDriftMonitor: Sendable {
     public func recordOutcome(model: String, version: String, error: Double) async throws(DriftError) -> ConceptDriftUpdate? {
         guard error.isFinite else { throw .invalid("the error of an outcome must be a finite number, got \(error)") }
         guard let config = configuration(model) else { return nil }
-        let detector = try config.kind.make(parameters: config.parameters)
+        let key = Key(model: model, version: version)
+        let known = states.withLock { $0[key] != nil }
+        var fresh: (any DriftDetector)?
+        if !known { fresh = try config.kind.make(parameters: config.parameters) }
         let update = states.withLock { all -> ConceptDriftUpdate in
-            let key = Key(model: model, version: version)
-            var state = all[key] ?? State(detector: detector, count: 0)
+            guard var state = all[key] ?? fresh.map({ State(detector: $0, count: 0) }) else {
+                return ConceptDriftUpdate(driftDetected: false, warningDetected: false, count: 0)
+            }
             state.detector.update(error)
             state.count += 1
             all[key] = state

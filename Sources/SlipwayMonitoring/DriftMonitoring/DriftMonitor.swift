@@ -46,6 +46,7 @@ public final class DriftMonitor: Sendable {
             throw DriftError(.notFound, "model '\(model)' version \(version) has no logged predictions in the window \(window)")
         }
         var inputOptions = options
+        inputOptions.histograms = true
         let referenceNames = profile.table.columns.map(\.name)
         let outputNames = Set(rows.outputs.columns.map(\.name))
         inputOptions.columns = referenceNames.filter { rows.inputs.column(named: $0) != nil && !outputNames.contains($0) }

@@ -118,7 +118,7 @@ public enum DriftReportHTML {
         let bottom = categorical ? 74.0 : 40.0
         let plotW = width - left - right
         let plotH = height - top - bottom
-        let maxY = max((h.reference + h.current).max() ?? 0, 1e-12)
+        let maxY = niceCeiling(max((h.reference + h.current).max() ?? 0, 1e-12))
         let n = max(h.labels.count, 1)
         let slot = plotW / Double(n)
         var out = "<svg class=\"histogram\" role=\"img\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
@@ -139,14 +139,16 @@ public enum DriftReportHTML {
                 out += "<text class=\"tick\" x=\"\(f(lx))\" y=\"\(f(ly))\" text-anchor=\"end\" "
                 out += "transform=\"rotate(-35 \(f(lx)) \(f(ly)))\">\(escape(label))</text>"
             } else {
-                out += rect(x: x0, y: top + plotH - rh, w: slot, h: rh, fill: referenceColor, opacity: 0.55, cls: "ref")
-                out += rect(x: x0, y: top + plotH - ch, w: slot, h: ch, fill: currentColor, opacity: 0.55, cls: "cur")
+                let gap = slot > 6 ? 1.0 : 0.0
+                out += rect(x: x0, y: top + plotH - rh, w: slot - gap, h: rh, fill: referenceColor, opacity: 0.5, cls: "ref")
+                out += rect(x: x0, y: top + plotH - ch, w: slot - gap, h: ch, fill: currentColor, opacity: 0.5, cls: "cur")
             }
         }
         if !categorical, let first = h.edges.first, let last = h.edges.last {
             let ticks = 4
             for t in 0...ticks {
-                let v = first + (last - first) * Double(t) / Double(ticks)
+                var v = first + (last - first) * Double(t) / Double(ticks)
+                if abs(v) < abs(last - first) * 1e-9 { v = 0 }
                 let x = left + plotW * Double(t) / Double(ticks)
                 out += "<line class=\"axis\" x1=\"\(f(x))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH + 4))\"/>"
                 out += "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(top + plotH + 17))\" text-anchor=\"middle\">"
@@ -167,7 +169,7 @@ public enum DriftReportHTML {
         let plotW = width - left - right
         let plotH = height - top - bottom
         let finite = points.filter { $0.score.isFinite }
-        let maxY = max((finite.map(\.score) + finite.map(\.threshold)).max() ?? 1, 1e-12) * 1.1
+        let maxY = niceCeiling(max((finite.map(\.score) + finite.map(\.threshold)).max() ?? 1, 1e-12) * 1.05)
         let t0 = points.map(\.time).min() ?? 0
         let t1 = points.map(\.time).max() ?? 0
         let span = max(t1 - t0, 1)
@@ -224,6 +226,16 @@ public enum DriftReportHTML {
 
     private static func rect(x: Double, y: Double, w: Double, h: Double, fill: String, opacity: Double, cls: String) -> String {
         "<rect class=\"\(cls)\" x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(max(w, 0)))\" height=\"\(f(max(h, 0)))\" fill=\"\(fill)\" fill-opacity=\"\(opacity)\"/>"
+    }
+
+    /// The smallest of 1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10 times a power of ten at or above `v` (round quarter ticks).
+    static func niceCeiling(_ v: Double) -> Double {
+        guard v.isFinite, v > 0 else { return 1 }
+        var scale = 1.0
+        while scale * 10 <= v { scale *= 10 }
+        while scale > v { scale /= 10 }
+        for step in [1.0, 1.2, 1.6, 2.0, 2.4, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] where step * scale >= v * (1 - 1e-12) { return step * scale }
+        return 10 * scale
     }
 
     // MARK: - Text

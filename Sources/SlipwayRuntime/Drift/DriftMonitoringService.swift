@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 public import ServiceLifecycle
 public import SlipwayMonitoring
 
@@ -13,7 +13,7 @@ public final class DriftMonitoringService: Service, Sendable {
     public let history: DriftHistoryStore?
     private let settings: @Sendable (String) -> ModelDriftSettings
     private let models: @Sendable () throws -> [String]
-    private let currentVersion: @Sendable (String) throws -> String
+    private let resolveVersion: @Sendable (_ model: String, _ selector: String?) throws -> String
     private let logger: Logger
     private let tick: Duration
 
@@ -23,22 +23,24 @@ public final class DriftMonitoringService: Service, Sendable {
     ///   - historyPath: the drift history file (`drift.sqlite`); nil keeps no history.
     ///   - settings: each model's drift settings (the configuration file).
     ///   - models: the served model names (for scheduled checks).
-    ///   - currentVersion: the version a model name serves now.
+    ///   - resolveVersion: the version number a model serves for a selector (a number, an alias, or nil for
+    ///     the version served by default).
     ///   - clock: seconds since 1970.
     ///   - tick: how often the schedule looks for due checks.
     public init(
         references: any ReferenceDatasetSource, windows: any ProductionWindowSource, historyPath: String?,
         settings: @escaping @Sendable (String) -> ModelDriftSettings, models: @escaping @Sendable () throws -> [String],
-        currentVersion: @escaping @Sendable (String) throws -> String, logger: Logger,
-        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, tick: Duration = .seconds(1)
+        resolveVersion: @escaping @Sendable (_ model: String, _ selector: String?) throws -> String, logger: Logger,
+        clock: (@Sendable () -> Double)? = nil, tick: Duration = .seconds(1)
     ) throws(DriftError) {
+        let clock = clock ?? { Date().timeIntervalSince1970 }
         let history = try historyPath.map { path throws(DriftError) in try DriftHistoryStore(path: path) }
         let triggers = RetrainingTriggers(settings: settings, history: history, clock: clock)
         self.history = history
         self.triggers = triggers
         self.settings = settings
         self.models = models
-        self.currentVersion = currentVersion
+        self.resolveVersion = resolveVersion
         self.logger = logger
         self.tick = tick
         self.monitor = DriftMonitor(
@@ -52,11 +54,11 @@ public final class DriftMonitoringService: Service, Sendable {
             onDrift: { model, version, count in await triggers.conceptDrift(model: model, version: version, outcomes: count) })
     }
 
-    /// Checks `model` (the version it serves now, or `version`) over `window` (the model's configured window
-    /// when nil).
+    /// Checks `model` (the version it serves by default, or `version`: a number or an alias) over `window`
+    /// (the model's configured window when nil).
     public func check(model: String, version: String? = nil, window: String? = nil) async throws -> DriftCheck {
         let s = settings(model)
-        let resolved = try version ?? currentVersion(model)
+        let resolved = try resolveVersion(model, version)
         let w = try ProductionWindow.parse(window ?? s.window, now: monitor.now)
         return try await monitor.check(model: model, version: resolved, window: w, options: s.options)
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 public import SlipwayMonitoring
 
 /// What a retraining trigger does: POST the JSON to a webhook, or run a command with the JSON on its
