@@ -1,6 +1,6 @@
 public import Hummingbird
-public import SlipwayRuntime
 import SlipwayMonitoring
+public import SlipwayRuntime
 
 /// The one place where errors become HTTP responses, with the KServe V2 body `{"error": "<message>"}` and
 /// Triton's status mapping: 400 bad request, 404 unknown model, version or route, 405 wrong method,

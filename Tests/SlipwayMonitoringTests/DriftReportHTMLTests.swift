@@ -27,7 +27,9 @@ import Testing
         let report = try DatasetDrift.run(reference: ref, current: cur, options: options)
         var history: [String: [DriftTimelinePoint]] = [:]
         if timelines {
-            history["x_shift"] = (0..<5).map { DriftTimelinePoint(time: 1_790_000_000 + Double($0) * 3600, score: 0.05 * Double($0), threshold: 0.1, driftDetected: $0 >= 2) }
+            history["x_shift"] = (0..<5).map {
+                DriftTimelinePoint(time: 1_790_000_000 + Double($0) * 3600, score: 0.05 * Double($0), threshold: 0.1, driftDetected: $0 >= 2)
+            }
         }
         let html = DriftReportHTML.render(
             report, context: DriftReportContext(title: "Drift <test>", details: ["reference: ref.csv"], timelines: history))
@@ -74,9 +76,11 @@ import Testing
     /// Renders the page in headless Chromium and checks the DOM it built: the table rows, one card and one
     /// histogram per column, the timeline. Skips (with a message) where Chromium is not installed.
     @Test func rendersInHeadlessChromium() throws {
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
+        guard
+            let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
             print("skipped: Chromium is not installed (apt-get install -y chromium)")
             return
         }

@@ -1,27 +1,34 @@
 /// Sorting and merging of cleaned (finite) numbers, linear where the standard library would sort again.
 enum SortedNumbers {
-    /// `values` in ascending order: a least-significant-digit radix sort (16-bit digits) on the order-preserving
-    /// integer image of each double for large inputs, the standard sort for small ones. Values must not be NaN.
+    /// `values` in ascending order: a least-significant-digit radix sort (six 11-bit digits, all six histograms
+    /// counted in one pass, passes whose digit never varies skipped) on the order-preserving integer image of
+    /// each double for large inputs, the standard sort for small ones. Values must not be NaN.
     static func sorted(_ values: [Double]) -> [Double] {
         let n = values.count
         if n < 2048 { return values.sorted() }
+        let bits = 11
+        let buckets = 1 << bits
+        let mask: UInt64 = UInt64(buckets - 1)
+        let passes = 6
         var source = values.map(key)
+        var count = [Int](repeating: 0, count: buckets * passes)
+        for k in source {
+            for p in 0..<passes { count[p * buckets + Int((k &>> UInt64(p * bits)) & mask)] += 1 }
+        }
         var target = [UInt64](repeating: 0, count: n)
-        var count = [Int](repeating: 0, count: 65_536)
-        for pass in 0..<4 {
-            let shift = UInt64(pass * 16)
-            for d in 0..<65_536 { count[d] = 0 }
-            for k in source { count[Int((k &>> shift) & 0xFFFF)] += 1 }
+        for p in 0..<passes {
+            let shift = UInt64(p * bits)
+            let base = p * buckets
             // Every key has the same digit: this pass would not move anything.
-            if count[Int((source[0] &>> shift) & 0xFFFF)] == n { continue }
+            if count[base + Int((source[0] &>> shift) & mask)] == n { continue }
             var total = 0
-            for d in 0..<65_536 {
-                let c = count[d]
-                count[d] = total
+            for d in 0..<buckets {
+                let c = count[base + d]
+                count[base + d] = total
                 total += c
             }
             for k in source {
-                let d = Int((k &>> shift) & 0xFFFF)
+                let d = base + Int((k &>> shift) & mask)
                 target[count[d]] = k
                 count[d] += 1
             }

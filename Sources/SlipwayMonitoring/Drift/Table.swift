@@ -65,7 +65,7 @@ public struct DataColumn: Sendable {
 
     /// The cleaned numeric values, or nil when the column is not numeric.
     public var cleanedNumbers: [Double]? {
-        if case .numeric(let v) = values { return v.filter { $0.isFinite } }
+        if case .numeric(let v) = values { return v.allSatisfy({ $0.isFinite }) ? v : v.filter { $0.isFinite } }
         return nil
     }
 }

@@ -78,7 +78,8 @@ public struct RetrainingPolicy: Sendable, Equatable {
     public var cooldown: Double
 
     public init(
-        onDatasetDrift: Bool = false, onConceptDrift: Bool = false, onQuality: Bool = false, qualityMetric: String? = nil, qualityThreshold: Double? = nil,
+        onDatasetDrift: Bool = false, onConceptDrift: Bool = false, onQuality: Bool = false, qualityMetric: String? = nil,
+        qualityThreshold: Double? = nil,
         cooldown: Double = 3600
     ) {
         self.onDatasetDrift = onDatasetDrift
