@@ -173,9 +173,12 @@ enum CSVColumnReader {
 struct CategoryEncoder {
     var codes: [Int32] = []
     var levels: [String] = []
+    /// Each level's bytes and hash, for the byte-for-byte check.
+    private var levelBytes: [[UInt8]] = []
+    private var hashes: [UInt64] = []
+    /// Past `linearLimit` levels, the first level of each hash.
     private var byHash: [UInt64: Int32] = [:]
-    /// Levels whose hash collided with another level's.
-    private var collided: [String: Int32] = [:]
+    private static let linearLimit = 32
 
     /// Adds the field `b[start..<end]` (empty = missing).
     mutating func add(_ b: [UInt8], _ start: Int, _ end: Int) {
@@ -185,26 +188,39 @@ struct CategoryEncoder {
         }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for i in start..<end { h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3 }
-        if let code = byHash[h] {
-            if levels[Int(code)].utf8.elementsEqual(b[start..<end]) {
-                codes.append(code)
+        if levels.count <= Self.linearLimit {
+            for (code, known) in hashes.enumerated() where known == h && same(code, b, start, end) {
+                codes.append(Int32(code))
                 return
             }
-            let text = String(decoding: b[start..<end], as: UTF8.self)
-            if let other = collided[text] {
-                codes.append(other)
-                return
-            }
-            let new = Int32(levels.count)
-            levels.append(text)
-            collided[text] = new
-            codes.append(new)
+        } else if let code = byHash[h], same(Int(code), b, start, end) {
+            codes.append(code)
             return
+        } else {
+            // A hash collision, or a new level: look at every level with this hash.
+            for (code, known) in hashes.enumerated() where known == h && same(code, b, start, end) {
+                codes.append(Int32(code))
+                return
+            }
         }
         let new = Int32(levels.count)
         levels.append(String(decoding: b[start..<end], as: UTF8.self))
-        byHash[h] = new
+        levelBytes.append(Array(b[start..<end]))
+        hashes.append(h)
+        if byHash[h] == nil { byHash[h] = new }
         codes.append(new)
+    }
+
+    @inline(__always)
+    private func same(_ code: Int, _ b: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        let level = levelBytes[code]
+        guard level.count == end - start else { return false }
+        var i = 0
+        while i < level.count {
+            if level[i] != b[start + i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The column, typed as pandas would: all True/False words without a missing value → bool; else strings.

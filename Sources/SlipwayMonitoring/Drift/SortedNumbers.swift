@@ -48,26 +48,6 @@ enum SortedNumbers {
         Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k)
     }
 
-    /// Two sorted arrays merged into one sorted array.
-    static func merged(_ r: [Double], _ c: [Double]) -> [Double] {
-        var out: [Double] = []
-        out.reserveCapacity(r.count + c.count)
-        var i = 0
-        var j = 0
-        while i < r.count && j < c.count {
-            if r[i] <= c[j] {
-                out.append(r[i])
-                i += 1
-            } else {
-                out.append(c[j])
-                j += 1
-            }
-        }
-        if i < r.count { out.append(contentsOf: r[i...]) }
-        if j < c.count { out.append(contentsOf: c[j...]) }
-        return out
-    }
-
     /// Distinct values of a sorted array.
     static func distinctCount(_ a: [Double]) -> Int {
         guard var previous = a.first else { return 0 }
@@ -81,8 +61,15 @@ enum SortedNumbers {
 
     /// Distinct values of the union of two sorted arrays.
     static func distinctCount(merging r: [Double], _ c: [Double]) -> Int {
+        var i = 0
+        var j = 0
         var count = 0
-        forEachDistinct(r, c) { _, _, _ in count += 1 }
+        while i < r.count || j < c.count {
+            let v = j >= c.count || (i < r.count && r[i] <= c[j]) ? r[i] : c[j]
+            count += 1
+            while i < r.count && r[i] == v { i += 1 }
+            while j < c.count && c[j] == v { j += 1 }
+        }
         return count
     }
 

@@ -190,17 +190,21 @@ public enum StatTests {
 
     /// `∫ |F_r - F_c|^p dx` over the pooled sample's gaps (scipy `_cdf_distance` before the root).
     static func cdfGapSum(_ r: [Double], _ c: [Double], squared: Bool) -> Double {
+        // Walks the pooled sample in order without building it: at each distinct value x (after counting
+        // every r and c <= x), the gap to the next pooled value weighs |F_r - F_c|. Repeated values give
+        // zero-width gaps, which the pooled walk skipped too, so the terms and their order are the same.
         let n1 = Double(r.count)
         let n2 = Double(c.count)
-        let all = SortedNumbers.merged(r, c)
         var i = 0
         var j = 0
         var sum = CompensatedSum()
-        for k in 0..<(all.count - 1) {
-            let x = all[k]
+        while i < r.count || j < c.count {
+            let x = j >= c.count || (i < r.count && r[i] <= c[j]) ? r[i] : c[j]
             while i < r.count && r[i] <= x { i += 1 }
             while j < c.count && c[j] <= x { j += 1 }
-            let delta = all[k + 1] - x
+            guard i < r.count || j < c.count else { break }
+            let next = j >= c.count || (i < r.count && r[i] <= c[j]) ? r[i] : c[j]
+            let delta = next - x
             if delta == 0 { continue }
             let diff = Double(i) / n1 - Double(j) / n2
             sum.add(squared ? diff * diff * delta : abs(diff) * delta)
