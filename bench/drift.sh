@@ -2,7 +2,7 @@
 # Drift benchmark (BENCHMARKS.md, "Drift"): `slipway drift` against Evidently's DataDriftPreset on the same
 # files, in the same run. ROWS reference + ROWS current rows (default 1,000,000 each) of 20 numerical and
 # 5 categorical columns (bench/drift_generate.py, seeded); both tools read the CSV files themselves.
-# Prints wall time and peak RSS of each, and the ratios.
+# Prints wall time, CPU time and peak RSS of each, and the ratios.
 # usage: bench/drift.sh [ROWS]   (SLIPWAY_BIN=path to use a built binary; DRIFT_VENV=path for the venv;
 #                                  DRIFT_SKIP_EVIDENTLY=1 to time slipway only)
 set -euo pipefail
@@ -55,9 +55,11 @@ echo "   $(tail -1 "$data/evidently.out")"
 import json, sys
 s, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print()
-print("| tool | wall (s) | peak RSS (MiB) |")
-print("|---|---:|---:|")
-print(f"| slipway drift | {s['wall_s']:.2f} | {s['peak_rss_mib']:.0f} |")
-print(f"| Evidently DataDriftPreset | {e['wall_s']:.2f} | {e['peak_rss_mib']:.0f} |")
-print(f"| ratio (Evidently / slipway) | {e['wall_s'] / s['wall_s']:.1f}x | {e['peak_rss_mib'] / s['peak_rss_mib']:.1f}x |")
+print("| tool | wall (s) | CPU (s) | peak RSS (MiB) |")
+print("|---|---:|---:|---:|")
+print(f"| slipway drift | {s['wall_s']:.2f} | {s['cpu_s']:.2f} | {s['peak_rss_mib']:.0f} |")
+print(f"| Evidently DataDriftPreset | {e['wall_s']:.2f} | {e['cpu_s']:.2f} | {e['peak_rss_mib']:.0f} |")
+print(f"| ratio (Evidently / slipway) | {e['wall_s'] / s['wall_s']:.1f}x | {e['cpu_s'] / s['cpu_s']:.1f}x | {e['peak_rss_mib'] / s['peak_rss_mib']:.1f}x |")
+with open("/proc/loadavg") as f:
+    print("load average after the run:", " ".join(f.read().split()[:3]))
 PY
