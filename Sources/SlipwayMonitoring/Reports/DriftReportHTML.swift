@@ -151,7 +151,8 @@ public enum DriftReportHTML {
                 if abs(v) < abs(last - first) * 1e-9 { v = 0 }
                 let x = left + plotW * Double(t) / Double(ticks)
                 out += "<line class=\"axis\" x1=\"\(f(x))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH + 4))\"/>"
-                out += "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(top + plotH + 17))\" text-anchor=\"middle\">"
+                let anchor = t == 0 ? "start" : t == ticks ? "end" : "middle"
+                out += "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(top + plotH + 17))\" text-anchor=\"\(anchor)\">"
                 out += "\(escape(DriftHistogram.shortNumber(v)))</text>"
             }
         }
