@@ -10,6 +10,12 @@ scripts/check-format.sh
 echo "== layering (engine targets import nothing server-side)"
 scripts/check-layering.sh
 
+# The drift report test renders a page in headless Chromium; it skips when Chromium is absent.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "== chromium (drift report rendering test)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || echo "chromium not installed; that test will skip"
+fi
+
 echo "== build"
 swift build --build-tests
 

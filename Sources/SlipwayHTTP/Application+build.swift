@@ -8,7 +8,8 @@ public import SlipwayRuntime
 /// body), the body limit, security when set up (authentication and authorisation, rate limits, the audit
 /// trail, hardening), then the V2, statistics, repository and management routes and `/openapi.json`.
 public func buildRouter(
-    models: ServedModels, configuration: ServerConfiguration, security: ServerSecurity? = nil
+    models: ServedModels, configuration: ServerConfiguration, security: ServerSecurity? = nil,
+    drift: DriftMonitoringService? = nil
 ) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
@@ -26,6 +27,10 @@ public func buildRouter(
         ManagementController(registry: registry.service, pool: models.pool, configuration: configuration).addRoutes(to: router)
     }
     OpenAPIController().addRoutes(to: router)
+    if let drift {
+        DriftController(drift: drift).addRoutes(to: router)
+        EventsController(drift: drift).addRoutes(to: router)
+    }
     return router
 }
 
@@ -42,8 +47,10 @@ public func buildRouter(
 ///     serves without any (in-process tests).
 ///   - observer: receives one ``InferenceRecord`` per finished inference request, failed ones included.
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
+///   - drift: drift monitoring (its routes, and its schedule as a service); nil for none.
 public func buildApplication(
     configuration: ServerConfiguration, models: some ModelProvider, logger: Logger, security: ServerSecurity? = nil,
+    drift: DriftMonitoringService? = nil,
     observer: any InferenceObserver = InferenceObservers(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -51,12 +58,13 @@ public func buildApplication(
     let served = ServedModels(
         source: models, pool: pool, configuration: configuration.settings, defaultAlias: configuration.defaultAlias,
         maxQueue: configuration.maxQueuedRequestsPerModel, observer: observer, logger: logger)
-    let router = buildRouter(models: served, configuration: configuration, security: security)
+    let router = buildRouter(models: served, configuration: configuration, security: security, drift: drift)
     var app = Application(
         router: router,
         server: security?.httpServer ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
-        services: [pool, ModelWatcher(models: served, interval: models.pollInterval)] + (security?.services ?? []),
+        services: [pool, ModelWatcher(models: served, interval: models.pollInterval)] + (security?.services ?? [])
+            + (drift.map { [$0 as any Service] } ?? []),
         onServerRunning: { channel in
             security?.logPosture(host: configuration.host, logger: logger)
             await onServerRunning(channel.localAddress?.port ?? configuration.port)

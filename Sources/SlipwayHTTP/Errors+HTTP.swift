@@ -1,4 +1,5 @@
 public import Hummingbird
+import SlipwayMonitoring
 public import SlipwayRuntime
 public import SlipwaySecurity
 
@@ -30,6 +31,8 @@ public struct V2Error: HTTPResponseError, Sendable {
             self.init(error, retryAfter: retryAfter)
         case let error as SecurityError:
             self.init(error, retryAfter: retryAfter)
+        case let error as DriftError:
+            self.init(status: error.code == .notFound ? .notFound : .badRequest, message: error.message)
         case let error as any HTTPResponseError:
             // Hummingbird's own: an unknown route, a body past `collect(upTo:)`, an explicit HTTPError.
             let message: String

@@ -11,5 +11,6 @@ struct SlipwayCommand: AsyncParsableCommand {
             ServeCommand.self, InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self,
             DriftCommand.self,
             KeysCommand.self, AuditCommand.self, PrivacyCommand.self,
+            EventsCommand.self,
         ])
 }

@@ -61,7 +61,7 @@ import Testing
         let configuration = ServerConfiguration(port: 0, inferenceThreads: 1)
         let pool = InferencePool(threads: 1)
         let router = buildRouter(
-            models: RegistryModelProvider(service: service), pool: pool, admission: AdmissionControl(limit: 8), configuration: configuration)
+            models: ServedModels(source: RegistryModelProvider(service: service), pool: pool), configuration: configuration)
         let registered = router.routes.map { (method: $0.method, path: $0.path.description) }
         let documented = Set(OpenAPIDocument.routes)
         let app = Application(router: router, services: [pool], logger: Logger(label: "slipway-test"))

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayMonitoring
 import SlipwayTestSupport
 import Testing
 
@@ -55,6 +56,45 @@ struct DriftCommandTests {
         #expect(columns.first?["threshold"] as? Double == 0.2)
     }
 
+    @Test func htmlReportToAFile() throws {
+        guard CLIRunner.binary != nil, let root = SharedFixtures.driftOracle else { return }
+        let case_ = root.appendingPathComponent("cases/binary")
+        guard FileManager.default.fileExists(atPath: case_.path) else { return }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-drift-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = try CLIRunner.run([
+            "drift", "--reference", case_.appendingPathComponent("reference.csv").path, "--current",
+            case_.appendingPathComponent("current.csv").path, "--format", "html", "-o", out.path,
+        ])
+        #expect(r.status == 0)
+        let html = try String(contentsOf: out, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<table id=\"drift-table\">"))
+        #expect(html.components(separatedBy: "<svg class=\"histogram\"").count - 1 == 3)
+    }
+
+    @Test func eventsWithoutHistoryAndWithOne() async throws {
+        guard CLIRunner.binary != nil else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-events-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let none = try CLIRunner.run(["events", "--data-dir", dir.path])
+        #expect(none.status == 0)
+        #expect(none.stdout == "no events\n")
+        let store = try DriftHistoryStore(path: dir.appendingPathComponent("drift.sqlite").path)
+        try await store.record(
+            RetrainingEvent(
+                time: 1_795_712_911, model: "iris", version: "2", reason: .datasetDrift, action: "webhook", outcome: .sent,
+                detail: "3 of 4 columns drifted", payload: "{\"model\":\"iris\"}"))
+        let table = try CLIRunner.run(["events", "--data-dir", dir.path])
+        #expect(table.stdout.contains("2026-11-26 17:08:31  iris v2  dataset_drift  webhook → sent  3 of 4 columns drifted"))
+        let json = try CLIRunner.run(["events", "--data-dir", dir.path, "--model", "iris", "--json"])
+        #expect(json.stdout.hasPrefix("{\"events\":[{\"id\":1,"))
+        #expect(json.stdout.contains("\"payload\":{\"model\":\"iris\"}"))
+        let bad = try CLIRunner.run(["events", "--data-dir", dir.path, "--limit", "0"])
+        #expect(bad.status == 3)
+    }
+
     @Test func badInputs() throws {
         guard CLIRunner.binary != nil else { return }
         let good = try temporaryFile("good.csv", "a,b\n1,2\n3,4\n")
@@ -67,9 +107,9 @@ struct DriftCommandTests {
         #expect(bad.stderr.split(separator: "\n").count == 1)
         let unknownTest = try CLIRunner.run(["drift", "--reference", good, "--current", good, "--test", "nope"])
         #expect(unknownTest.status == 3)
-        let html = try CLIRunner.run(["drift", "--reference", good, "--current", good, "--format", "html"])
-        #expect(html.status == 3)
-        #expect(html.stderr.contains("not supported yet"))
+        let format = try CLIRunner.run(["drift", "--reference", good, "--current", good, "--format", "xml"])
+        #expect(format.status == 3)
+        #expect(format.stderr.contains("use json or html"))
         let stream = try temporaryFile("s.json", "[0,1,0,1]")
         let unknownDetector = try CLIRunner.run(["drift", "stream", "--detector", "nope", "--input", stream])
         #expect(unknownDetector.status == 3)

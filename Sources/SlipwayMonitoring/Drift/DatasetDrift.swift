@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Options of a dataset drift run.
 public struct DriftOptions: Sendable {
     /// One test for every column it fits (others keep their default test); nil = defaults.
@@ -8,6 +10,8 @@ public struct DriftOptions: Sendable {
     public var columns: [String]?
     /// `dataset_drift = share >= driftShare`.
     public var driftShare: Double
+    /// Also compute each column's reference and current histograms (for HTML reports).
+    public var histograms: Bool = false
 
     public init(test: StatTestKind? = nil, threshold: Double? = nil, columns: [String]? = nil, driftShare: Double = 0.5) {
         self.test = test
@@ -23,6 +27,16 @@ public struct ColumnDrift: Sendable {
     public var kind: ColumnKind
     public var defaultTest: StatTestKind
     public var result: StatTestResult
+    /// Reference and current distributions, for reports.
+    public var histogram: DriftHistogram?
+
+    public init(column: String, kind: ColumnKind, defaultTest: StatTestKind, result: StatTestResult, histogram: DriftHistogram? = nil) {
+        self.column = column
+        self.kind = kind
+        self.defaultTest = defaultTest
+        self.result = result
+        self.histogram = histogram
+    }
 }
 
 /// A dataset drift report: per column, then the share of drifted columns.
@@ -60,52 +74,94 @@ public struct DatasetDriftReport: Sendable {
 
 /// Evidently's `DataDriftPreset` on two tables.
 public enum DatasetDrift {
+    /// Runs `body(i)` for every `i` in `0..<count`, possibly at the same time on several threads.
+    public typealias ParallelFor = @Sendable (_ count: Int, _ body: @Sendable (Int) -> Void) -> Void
+
     /// Tests every numerical and categorical column of `current` (typed from current) against `reference`.
-    public static func run(reference: DataTable, current: DataTable, options: DriftOptions = DriftOptions())
-        throws(DriftError) -> DatasetDriftReport
-    {
+    /// Columns are independent: `parallel` (a `DispatchQueue.concurrentPerform`, say) may test them at once;
+    /// by default one after another. Errors are reported for the first failing column in column order.
+    public static func run(
+        reference: DataTable, current: DataTable, options: DriftOptions = DriftOptions(), parallel: ParallelFor? = nil
+    ) throws(DriftError) -> DatasetDriftReport {
         let names = options.columns ?? current.columns.map(\.name)
+        let outcomes = ResultSlots(count: names.count)
+        let body: @Sendable (Int) -> Void = { index in
+            do throws(DriftError) {
+                outcomes.set(index, .success(try column(names[index], reference: reference, current: current, options: options)))
+            } catch {
+                outcomes.set(index, .failure(error))
+            }
+        }
+        if let parallel {
+            parallel(names.count, body)
+        } else {
+            for index in names.indices { body(index) }
+        }
         var results: [ColumnDrift] = []
         var skipped: [String] = []
-        for name in names {
-            guard let cur = current.column(named: name) else {
-                throw DriftError(.notFound, "column '\(name)' is not in the current data")
+        for (index, outcome) in outcomes.values.enumerated() {
+            switch outcome {
+            case .success(let drift?): results.append(drift)
+            case .success(nil): skipped.append(names[index])
+            case .failure(let error): throw error
+            case nil: throw .invalid("column '\(names[index])' was not tested")
             }
-            guard let ref = reference.column(named: name) else {
-                throw DriftError(.notFound, "column '\(name)' is not in the reference data")
-            }
-            let kind = ColumnTyping.kind(of: cur)
-            if kind == .text {
-                skipped.append(name)
-                continue
-            }
-            if kind == .numerical && ref.cleanedNumbers == nil {
-                throw .invalid("column '\(name)' is numerical in the current data but not numeric in the reference data")
-            }
-            let sample = ColumnSample(kind: kind, reference: ref, current: cur)
-            guard sample.nReference > 0 else {
-                throw .invalid("column '\(name)' has no reference values left after dropping missing and infinite values")
-            }
-            guard sample.nCurrent > 0 else {
-                throw .invalid("column '\(name)' has no current values left after dropping missing and infinite values")
-            }
-            let defaultTest = ColumnTyping.defaultTest(
-                kind: kind, referenceCount: sample.nReference, distinctCombined: sample.distinctCombined)
-            var test = defaultTest
-            if let chosen = options.test, chosen.supports(kind) { test = chosen }
-            let result: StatTestResult
-            do {
-                result = try StatTests.run(test, on: sample, threshold: options.threshold)
-            } catch {
-                throw DriftError(error.code, "column '\(name)', test \(test.rawValue): \(error.message)")
-            }
-            results.append(ColumnDrift(column: name, kind: kind, defaultTest: defaultTest, result: result))
         }
         if let chosen = options.test, !results.contains(where: { $0.result.test == chosen }), !results.isEmpty {
             throw .invalid("test '\(chosen.rawValue)' fits none of the tested columns")
         }
         return DatasetDriftReport(columns: results, skippedTextColumns: skipped, driftShare: options.driftShare)
     }
+
+    /// The drift of one column, or nil for a text column (not tested).
+    public static func column(_ name: String, reference: DataTable, current: DataTable, options: DriftOptions)
+        throws(DriftError) -> ColumnDrift?
+    {
+        guard let cur = current.column(named: name) else {
+            throw DriftError(.notFound, "column '\(name)' is not in the current data")
+        }
+        guard let ref = reference.column(named: name) else {
+            throw DriftError(.notFound, "column '\(name)' is not in the reference data")
+        }
+        let kind = ColumnTyping.kind(of: cur)
+        if kind == .text { return nil }
+        if kind == .numerical && ref.cleanedNumbers == nil {
+            throw .invalid("column '\(name)' is numerical in the current data but not numeric in the reference data")
+        }
+        let sample = ColumnSample(kind: kind, reference: ref, current: cur)
+        guard sample.nReference > 0 else {
+            throw .invalid("column '\(name)' has no reference values left after dropping missing and infinite values")
+        }
+        guard sample.nCurrent > 0 else {
+            throw .invalid("column '\(name)' has no current values left after dropping missing and infinite values")
+        }
+        let defaultTest = ColumnTyping.defaultTest(
+            kind: kind, referenceCount: sample.nReference, distinctCombined: sample.distinctCombined)
+        var test = defaultTest
+        if let chosen = options.test, chosen.supports(kind) { test = chosen }
+        let result: StatTestResult
+        do {
+            result = try StatTests.run(test, on: sample, threshold: options.threshold)
+        } catch {
+            throw DriftError(error.code, "column '\(name)', test \(test.rawValue): \(error.message)")
+        }
+        return ColumnDrift(
+            column: name, kind: kind, defaultTest: defaultTest, result: result,
+            histogram: options.histograms ? DriftHistogram.of(sample) : nil)
+    }
+}
+
+/// One result slot per column, written from whichever thread tested the column.
+private final class ResultSlots: Sendable {
+    private let storage: Mutex<[Result<ColumnDrift?, DriftError>?]>
+
+    init(count: Int) { storage = Mutex(Array(repeating: nil, count: count)) }
+
+    func set(_ index: Int, _ value: Result<ColumnDrift?, DriftError>) {
+        storage.withLock { $0[index] = value }
+    }
+
+    var values: [Result<ColumnDrift?, DriftError>?] { storage.withLock { $0 } }
 }
 
 /// Minimal JSON text helpers (no Foundation).

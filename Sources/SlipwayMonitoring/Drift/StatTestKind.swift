@@ -62,6 +62,33 @@ public enum StatTestKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// Evidently's display name ("Wasserstein distance (normed)").
+    public var displayName: String {
+        switch self {
+        case .ks: "K-S p_value"
+        case .chisquare: "chi-square p_value"
+        case .z: "Z-test p_value"
+        case .wasserstein: "Wasserstein distance (normed)"
+        case .psi: "PSI"
+        case .jensenshannon: "Jensen-Shannon distance"
+        case .klDiv: "Kullback-Leibler divergence"
+        case .hellinger: "Hellinger distance"
+        case .anderson: "Anderson-Darling"
+        case .cramerVonMises: "Cramer-von Mises"
+        case .mannw: "Mann-Whitney U-rank test"
+        case .tTest: "t_test"
+        case .ed: "Energy-distance"
+        case .es: "Epps-Singleton"
+        case .empiricalMMD: "empirical_mmd"
+        case .fisherExact: "Fisher's Exact test"
+        case .gTest: "g_test"
+        case .tvd: "Total-Variation-Distance"
+        }
+    }
+
+    /// Whether the score is a p-value (small = drift) rather than a distance (large = drift).
+    public var scoreIsPValue: Bool { rule == .lessThan || rule == .lessOrEqual }
+
     /// Whether the test may be asked for by name on a column of this kind.
     public func supports(_ kind: ColumnKind) -> Bool {
         switch self {

@@ -10,26 +10,97 @@ public struct ColumnSample: Sendable {
     /// The cleaned numbers in file order (the permutations of `empirical_mmd` act on positions).
     public var referenceInOrder: [Double]
     public var currentInOrder: [Double]
-    public var referenceCategories: [CategoryValue]
-    public var currentCategories: [CategoryValue]
     /// Both sides have pandas int64 dtype (numpy's Sturges width rule for integers).
     public var integerDtype: Bool
+    /// Cleaned non-numeric values (categorical columns); numerical columns derive their categories from numbers.
+    private var referenceText: [CategoryValue]
+    private var currentText: [CategoryValue]
+    /// Both sides dictionary-encoded (the quick CSV path): counted once here, categories made on demand.
+    private var encoded: (reference: DataColumn, current: DataColumn, counts: CategoryCounts)?
+    public let nReference: Int
+    public let nCurrent: Int
+    /// Distinct values of cleaned reference ++ current, and of cleaned reference.
+    public let distinctCombined: Int
+    public let distinctReference: Int
 
     public init(kind: ColumnKind, reference: DataColumn, current: DataColumn) {
         self.kind = kind
-        self.referenceCategories = reference.cleanedCategories
-        self.currentCategories = current.cleanedCategories
-        self.referenceInOrder = reference.cleanedNumbers ?? []
-        self.currentInOrder = current.cleanedNumbers ?? []
-        self.reference = referenceInOrder.sorted()
-        self.current = currentInOrder.sorted()
         self.integerDtype = reference.dtype == .int64 && current.dtype == .int64
+        let refNumbers = reference.cleanedNumbers
+        let curNumbers = current.cleanedNumbers
+        if let refNumbers, let curNumbers {
+            // Both sides numeric: categories are the numbers themselves (counted from the sorted values).
+            self.referenceInOrder = refNumbers
+            self.currentInOrder = curNumbers
+            self.reference = SortedNumbers.sorted(refNumbers)
+            self.current = SortedNumbers.sorted(curNumbers)
+            self.referenceText = []
+            self.currentText = []
+            self.nReference = refNumbers.count
+            self.nCurrent = curNumbers.count
+            self.distinctReference = SortedNumbers.distinctCount(self.reference)
+            self.distinctCombined = SortedNumbers.distinctCount(merging: self.reference, self.current)
+            if kind != .numerical {
+                self.reference = []
+                self.current = []
+                self.referenceInOrder = []
+                self.currentInOrder = []
+                self.referenceText = refNumbers.map { .number($0) }
+                self.currentText = curNumbers.map { .number($0) }
+            }
+        } else if kind != .numerical, case .categories(let rc, let rl) = reference.values,
+            case .categories(let cc, let cl) = current.values
+        {
+            let counts = CategoryCounts(referenceCodes: rc, levels: rl, currentCodes: cc, levels: cl)
+            self.referenceInOrder = []
+            self.currentInOrder = []
+            self.reference = []
+            self.current = []
+            self.referenceText = []
+            self.currentText = []
+            self.encoded = (reference, current, counts)
+            self.nReference = counts.nReference
+            self.nCurrent = counts.nCurrent
+            self.distinctReference = counts.reference.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+            self.distinctCombined = counts.keys.count
+        } else {
+            self.referenceInOrder = refNumbers ?? []
+            self.currentInOrder = curNumbers ?? []
+            self.reference = kind == .numerical ? SortedNumbers.sorted(referenceInOrder) : []
+            self.current = kind == .numerical ? SortedNumbers.sorted(currentInOrder) : []
+            self.referenceText = reference.cleanedCategories
+            self.currentText = current.cleanedCategories
+            self.nReference = referenceText.count
+            self.nCurrent = currentText.count
+            var refCounts: [CategoryValue: Int] = [:]
+            for v in referenceText { refCounts[v, default: 0] += 1 }
+            var combined = Set(refCounts.keys)
+            for v in currentText { combined.insert(v) }
+            self.distinctReference = refCounts.count
+            self.distinctCombined = combined.count
+        }
     }
 
-    public var nReference: Int { referenceCategories.count }
-    public var nCurrent: Int { currentCategories.count }
-    public var distinctCombined: Int { Set(referenceCategories).union(currentCategories).count }
-    public var distinctReference: Int { Set(referenceCategories).count }
+    /// Cleaned reference values as categories.
+    public var referenceCategories: [CategoryValue] {
+        if let encoded { return encoded.reference.cleanedCategories }
+        return referenceText.isEmpty && !referenceInOrder.isEmpty ? referenceInOrder.map { .number($0) } : referenceText
+    }
+
+    /// Cleaned current values as categories.
+    public var currentCategories: [CategoryValue] {
+        if let encoded { return encoded.current.cleanedCategories }
+        return currentText.isEmpty && !currentInOrder.isEmpty ? currentInOrder.map { .number($0) } : currentText
+    }
+
+    /// Counts per category over the sorted union of categories.
+    var categoryCounts: CategoryCounts {
+        if let encoded { return encoded.counts }
+        if referenceText.isEmpty && currentText.isEmpty && (!reference.isEmpty || !current.isEmpty) {
+            return CategoryCounts(sortedReference: reference, sortedCurrent: current)
+        }
+        return CategoryCounts(reference: referenceCategories, current: currentCategories)
+    }
 }
 
 /// The outcome of one test on one column.
@@ -57,14 +128,14 @@ public enum StatTests {
         let numeric = sample.kind == .numerical
         switch test {
         case .ks: score = try ks(sample.numbers())
-        case .chisquare: score = chiSquare(CategoryCounts(reference: sample.referenceCategories, current: sample.currentCategories))
+        case .chisquare: score = chiSquare(sample.categoryCounts)
         case .z: score = zTest(sample.referenceCategories, sample.currentCategories)
         case .wasserstein: score = try wassersteinNormed(sample.numbers())
-        case .psi: score = psi(try binnedFractions(sample))
-        case .jensenshannon: score = jensenShannon(try binnedFractions(sample))
-        case .klDiv: score = klDivergence(try binnedFractions(sample))
+        case .psi: score = psi(binnedFractions(sample))
+        case .jensenshannon: score = jensenShannon(binnedFractions(sample))
+        case .klDiv: score = klDivergence(binnedFractions(sample))
         case .hellinger:
-            score = numeric ? try hellingerNumerical(sample) : hellingerCategorical(sample)
+            score = numeric ? hellingerNumerical(sample) : hellingerCategorical(sample)
         case .anderson: score = try anderson(sample.numbers())
         case .cramerVonMises: score = try cramerVonMises(sample.numbers())
         case .mannw: score = try mannWhitneyLess(sample.numbers())
@@ -77,7 +148,7 @@ public enum StatTests {
             score = r.pValue
             statistic = r.statistic
         case .fisherExact: score = try fisherExact(sample)
-        case .gTest: score = try gTest(CategoryCounts(reference: sample.referenceCategories, current: sample.currentCategories))
+        case .gTest: score = try gTest(sample.categoryCounts)
         case .tvd:
             let r = tvd(sample)
             score = r.pValue
@@ -119,18 +190,21 @@ public enum StatTests {
 
     /// `∫ |F_r - F_c|^p dx` over the pooled sample's gaps (scipy `_cdf_distance` before the root).
     static func cdfGapSum(_ r: [Double], _ c: [Double], squared: Bool) -> Double {
+        // Walks the pooled sample in order without building it: at each distinct value x (after counting
+        // every r and c <= x), the gap to the next pooled value weighs |F_r - F_c|. Repeated values give
+        // zero-width gaps, which the pooled walk skipped too, so the terms and their order are the same.
         let n1 = Double(r.count)
         let n2 = Double(c.count)
-        var all = r + c
-        all.sort()
         var i = 0
         var j = 0
         var sum = CompensatedSum()
-        for k in 0..<(all.count - 1) {
-            let x = all[k]
+        while i < r.count || j < c.count {
+            let x = j >= c.count || (i < r.count && r[i] <= c[j]) ? r[i] : c[j]
             while i < r.count && r[i] <= x { i += 1 }
             while j < c.count && c[j] <= x { j += 1 }
-            let delta = all[k + 1] - x
+            guard i < r.count || j < c.count else { break }
+            let next = j >= c.count || (i < r.count && r[i] <= c[j]) ? r[i] : c[j]
+            let delta = next - x
             if delta == 0 { continue }
             let diff = Double(i) / n1 - Double(j) / n2
             sum.add(squared ? diff * diff * delta : abs(diff) * delta)
@@ -567,7 +641,7 @@ public enum StatTests {
     /// Total variation distance with a 1000-permutation p-value (Slipway's own shuffles seeded 0; Evidently's
     /// exact permutation scheme is not replayed, so the p-value is approximate).
     static func tvd(_ sample: ColumnSample) -> (statistic: Double, pValue: Double) {
-        let t = CategoryCounts(reference: sample.referenceCategories, current: sample.currentCategories)
+        let t = sample.categoryCounts
         let n1 = Double(t.nReference)
         let n2 = Double(t.nCurrent)
         let observed = tvdStatistic(t.reference, t.current, n1, n2)
@@ -603,7 +677,7 @@ public enum StatTests {
             let cc = Binning.histogram(sorted: sample.current, edges: edges)
             return (rc.map { Double($0) / n1 }, cc.map { Double($0) / n2 })
         }
-        let t = CategoryCounts(reference: sample.referenceCategories, current: sample.currentCategories)
+        let t = sample.categoryCounts
         return (t.reference.map { Double($0) / n1 }, t.current.map { Double($0) / n2 })
     }
 
@@ -642,7 +716,7 @@ public enum StatTests {
     }
 
     static func hellingerCategorical(_ sample: ColumnSample) -> Double {
-        let t = CategoryCounts(reference: sample.referenceCategories, current: sample.currentCategories)
+        let t = sample.categoryCounts
         let n1 = Double(t.nReference)
         let n2 = Double(t.nCurrent)
         var bc = CompensatedSum()
@@ -651,7 +725,7 @@ public enum StatTests {
     }
 
     static func hellingerNumerical(_ sample: ColumnSample) -> Double {
-        let distinct = Set(sample.reference).union(sample.current).sorted()
+        let distinct = SortedNumbers.distinctValues(merging: sample.reference, sample.current)
         guard let lo = distinct.first, let hi = distinct.last else { return .nan }
         let edges = Binning.sturgesEdges(min: lo, max: hi, count: distinct.count, integerDtype: sample.integerDtype)
         let rc = Binning.histogram(sorted: sample.reference, edges: edges)

@@ -3,6 +3,7 @@ struct CompensatedSum {
     private(set) var sum = 0.0
     private var compensation = 0.0
 
+    @inline(__always)
     mutating func add(_ x: Double) {
         let t = sum + x
         if !t.isFinite || !x.isFinite {
@@ -21,6 +22,7 @@ struct CompensatedSum {
 
     var value: Double { sum.isFinite ? sum + compensation : sum }
 
+    @inline(__always)
     static func of<S: Sequence>(_ values: S) -> Double where S.Element == Double {
         var s = CompensatedSum()
         for v in values { s.add(v) }

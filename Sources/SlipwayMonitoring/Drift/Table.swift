@@ -8,6 +8,9 @@ public struct DataColumn: Sendable {
     public enum Values: Sendable {
         case numeric([Double])
         case text([String?])
+        /// Strings stored once per distinct value (the quick CSV path): `codes[i]` indexes `levels`, -1 is
+        /// missing; every level occurs at least once.
+        case categories(codes: [Int32], levels: [String])
     }
 
     public var name: String
@@ -25,6 +28,7 @@ public struct DataColumn: Sendable {
         switch values {
         case .numeric(let v): v.count
         case .text(let v): v.count
+        case .categories(let codes, _): codes.count
         }
     }
 
@@ -33,14 +37,19 @@ public struct DataColumn: Sendable {
         switch values {
         case .numeric(let v): v.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
         case .text(let v): v.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        case .categories(let codes, _): codes.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         }
     }
 
     /// Distinct non-missing values (pandas `nunique()`).
     public var uniqueCount: Int {
         switch values {
-        case .numeric(let v): Set(v.filter { !$0.isNaN }).count
-        case .text(let v): Set(v.compactMap { $0 }).count
+        case .numeric(let v): return Set(v.filter { !$0.isNaN }).count
+        case .text(let v): return Set(v.compactMap { $0 }).count
+        case .categories(let codes, let levels):
+            var seen = [Bool](repeating: false, count: levels.count)
+            for c in codes where c >= 0 && Int(c) < levels.count { seen[Int(c)] = true }
+            return seen.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
     }
 
@@ -49,12 +58,14 @@ public struct DataColumn: Sendable {
         switch values {
         case .numeric(let v): v.filter { $0.isFinite }.map { .number($0) }
         case .text(let v): v.compactMap { $0.map { .text($0) } }
+        case .categories(let codes, let levels):
+            codes.compactMap { $0 >= 0 && Int($0) < levels.count ? .text(levels[Int($0)]) : nil }
         }
     }
 
     /// The cleaned numeric values, or nil when the column is not numeric.
     public var cleanedNumbers: [Double]? {
-        if case .numeric(let v) = values { return v.filter { $0.isFinite } }
+        if case .numeric(let v) = values { return v.allSatisfy({ $0.isFinite }) ? v : v.filter { $0.isFinite } }
         return nil
     }
 }
@@ -94,6 +105,7 @@ public struct DataTable: Sendable {
     /// (or integers with a missing value) → float64; all True/False → bool; otherwise object (strings).
     /// `source` names the file in errors; a row with the wrong number of fields is an error naming its line.
     public static func parseCSV(_ bytes: [UInt8], source: String) throws(DriftError) -> DataTable {
+        if let table = try CSVColumnReader.read(bytes, source: source) { return table }
         var rows = try CSVReader.records(bytes, source: source)
         guard !rows.isEmpty else { throw .invalid("\(source): the CSV file is empty (no header row)") }
         let header = rows.removeFirst()

@@ -1,0 +1,116 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+public import SlipwayMonitoring
+
+/// Drift monitoring in the server: checks on demand (`check`) and on each model's schedule (`run`, as a
+/// `Service` in the application's `ServiceGroup`), concept drift from outcomes as labels arrive, retraining
+/// triggers, and the history (`drift.sqlite`).
+public final class DriftMonitoringService: Service, Sendable {
+    public let monitor: DriftMonitor
+    public let concept: ConceptDriftMonitor
+    public let triggers: RetrainingTriggers
+    public let history: DriftHistoryStore?
+    private let settings: @Sendable (String) -> ModelDriftSettings
+    private let models: @Sendable () throws -> [String]
+    private let resolveVersion: @Sendable (_ model: String, _ selector: String?) throws -> String
+    private let logger: Logger
+    private let tick: Duration
+
+    /// - Parameters:
+    ///   - references: reference datasets (the registry); profiles are built once per version and kept.
+    ///   - windows: production rows (the prediction log).
+    ///   - historyPath: the drift history file (`drift.sqlite`); nil keeps no history.
+    ///   - settings: each model's drift settings (the configuration file).
+    ///   - models: the served model names (for scheduled checks).
+    ///   - resolveVersion: the version number a model serves for a selector (a number, an alias, or nil for
+    ///     the version served by default).
+    ///   - clock: seconds since 1970.
+    ///   - tick: how often the schedule looks for due checks.
+    public init(
+        references: any ReferenceDatasetSource, windows: any ProductionWindowSource, historyPath: String?,
+        settings: @escaping @Sendable (String) -> ModelDriftSettings, models: @escaping @Sendable () throws -> [String],
+        resolveVersion: @escaping @Sendable (_ model: String, _ selector: String?) throws -> String, logger: Logger,
+        clock: (@Sendable () -> Double)? = nil, tick: Duration = .seconds(1)
+    ) throws(DriftError) {
+        let clock = clock ?? { Date().timeIntervalSince1970 }
+        let history = try historyPath.map { path throws(DriftError) in try DriftHistoryStore(path: path) }
+        let triggers = RetrainingTriggers(settings: settings, history: history, clock: clock)
+        self.history = history
+        self.triggers = triggers
+        self.settings = settings
+        self.models = models
+        self.resolveVersion = resolveVersion
+        self.logger = logger
+        self.tick = tick
+        self.monitor = DriftMonitor(
+            profiles: ReferenceProfileCache(source: references), windows: windows, history: history, clock: clock,
+            onCheck: { check in await triggers.checked(check) })
+        self.concept = ConceptDriftMonitor(
+            configuration: { model in
+                let s = settings(model)
+                return s.conceptDetector.map { ($0, s.conceptParameters) }
+            },
+            onDrift: { model, version, count in await triggers.conceptDrift(model: model, version: version, outcomes: count) })
+    }
+
+    /// Checks `model` (the version it serves by default, or `version`: a number or an alias) over `window`
+    /// (the model's configured window when nil).
+    public func check(model: String, version: String? = nil, window: String? = nil) async throws -> DriftCheck {
+        let s = settings(model)
+        let resolved = try resolveVersion(model, version)
+        let w = try ProductionWindow.parse(window ?? s.window, now: monitor.now)
+        return try await monitor.check(model: model, version: resolved, window: w, options: s.options)
+    }
+
+    /// The HTML report of a fresh check.
+    public func report(model: String, version: String? = nil, window: String? = nil) async throws -> String {
+        try await monitor.report(check(model: model, version: version, window: window))
+    }
+
+    /// Feeds one labelled outcome to the model's concept-drift detector (the feedback path calls this):
+    /// `error` 1 = wrong, 0 = right (or a real-valued error for ADWIN, Page-Hinkley, KSWIN).
+    @discardableResult
+    public func recordOutcome(model: String, version: String, error: Double) async throws -> ConceptDriftUpdate? {
+        try await concept.recordOutcome(model: model, version: version, error: error)
+    }
+
+    /// A quality measurement (accuracy, F1, …) of a model version: may fire the retraining trigger.
+    @discardableResult
+    public func recordQuality(model: String, version: String, metric: String, value: Double) async -> RetrainingEvent? {
+        await triggers.quality(model: model, version: version, metric: metric, value: value)
+    }
+
+    /// Recorded retraining events, newest first.
+    public func events(model: String? = nil, limit: Int = 100) async throws -> [RetrainingEvent] {
+        try await history?.events(model: model, limit: limit) ?? []
+    }
+
+    /// Runs scheduled checks until shutdown: each model with `drift_schedule` is checked once per period.
+    public func run() async throws {
+        var due: [String: Double] = [:]
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let now = monitor.now
+            let names = (try? models()) ?? []
+            for name in names {
+                guard let period = settings(name).schedule else { continue }
+                let next = due[name] ?? now + period
+                if due[name] == nil { due[name] = next }
+                guard now >= next else { continue }
+                due[name] = now + period
+                do {
+                    let check = try await check(model: name)
+                    logger.info(
+                        "drift check",
+                        metadata: [
+                            "model": "\(name)", "version": "\(check.version)", "share": "\(check.inputs.share)",
+                            "dataset_drift": "\(check.inputs.datasetDrift)",
+                        ])
+                } catch {
+                    logger.warning("drift check failed", metadata: ["model": "\(name)", "slipway.error": "\(error)"])
+                }
+            }
+            try? await Task.sleep(for: tick)
+        }
+    }
+}
