@@ -120,7 +120,8 @@ enum NNDirectConv {
                                     guard let xBase = xs.baseAddress, let wBase = ws.baseAddress, let oBase = os.baseAddress,
                                         let pBase = ps.baseAddress, let sBase = ss.baseAddress, let yBase = ys.baseAddress
                                     else { return }
-                                    let bBase = bs.baseAddress
+                                    // An empty array may still have a base address: no bias means no pointer.
+                                    let bBase = bias == nil ? nil : bs.baseAddress
                                     for image in 0..<n {
                                         for gi in 0..<group {
                                             let source = xBase + (image * c + gi * cg) * inputSize
