@@ -99,7 +99,8 @@ public struct Conv: Operator {
             // Images are independent: with several threads, each runs a share of them.
             let perImage = n > 0 ? xs.count / n : 0
             if NNDirectConv.supports(g, channelsPerGroup: c / group) {
-                let direct = try directWeights.flatMap { $0.groups == group && $0.taps == problem.depth && $0.outputChannels == m / group ? $0 : nil }
+                let direct =
+                    try directWeights.flatMap { $0.groups == group && $0.taps == problem.depth && $0.outputChannels == m / group ? $0 : nil }
                     ?? NNDirectConv.pack(try NNFloat.values(w, as: Float.self), outputChannels: m, group: group, taps: problem.depth)
                 let relu = activation == .relu
                 let y = try context.rowChunks(rows: n, minimumRows: 1) { range in
