@@ -5,12 +5,16 @@ import SlipwayTensor
 /// padding and groups.
 ///
 /// Computed as im2col followed by the packed GEMM (1×1 convolutions read the input directly); a
-/// constant W is packed once at load time, one panel set per group.
+/// constant W is packed once at load time, one panel set per group. 2-D stride-1 convolutions with few
+/// taps per output (`C/group · kh · kw ≤ 288`) run the direct kernel ``NNDirectConv`` instead, with the
+/// bias and a fused Relu applied in its store.
 public struct Conv: Operator {
     let window: NNWindowAttributes
     let group: Int
     /// Per group, the constant weights packed as GEMM left operands (float32 compute path).
     var packedWeights: [SGEMMPackedA]?
+    /// The constant weights packed for the direct 2-D kernel (float32 compute path).
+    var directWeights: NNDirectConvWeights?
     /// An activation applied to the output, set by the fusion pass (`Conv → Relu`).
     var activation: NNFusedActivation?
 
@@ -58,6 +62,7 @@ public struct Conv: Operator {
                 packedWeights = try (0..<group).map { g in
                     try SGEMM.packA(values, GEMMLayout(offset: g * mg * depth, rowStride: depth, columnStride: 1), rows: mg, depth: depth)
                 }
+                if weights.rank == 4 { directWeights = try NNDirectConv.pack(values, outputChannels: m, group: group, taps: depth) }
             }
         }
         return [ValueFact(dataType, shape: outputShape)]
@@ -89,12 +94,23 @@ public struct Conv: Operator {
             if activation == .relu { y = y.map { $0 < 0 ? 0 : $0 } }
             storage = .float64(y)
         } else {
-            let packed = packedWeights.flatMap { $0.count == group && $0.first?.depth == problem.depth ? $0 : nil }
             let xs = try NNFloat.values(x, as: Float.self)
-            let ws = packed == nil ? try NNFloat.values(w, as: Float.self) : []
             let bs = try bias.map { try NNFloat.values($0, as: Float.self) }
             // Images are independent: with several threads, each runs a share of them.
             let perImage = n > 0 ? xs.count / n : 0
+            if NNDirectConv.supports(g, channelsPerGroup: c / group) {
+                let direct =
+                    try directWeights.flatMap { $0.groups == group && $0.taps == problem.depth && $0.outputChannels == m / group ? $0 : nil }
+                    ?? NNDirectConv.pack(try NNFloat.values(w, as: Float.self), outputChannels: m, group: group, taps: problem.depth)
+                let relu = activation == .relu
+                let y = try context.rowChunks(rows: n, minimumRows: 1) { range in
+                    let slice = range.count == n ? xs : Array(xs[(range.lowerBound * perImage)..<(range.upperBound * perImage)])
+                    return try NNDirectConv.run(slice, n: range.count, channels: c, geometry: g, weights: direct, bias: bs, relu: relu)
+                }
+                return [.tensor(Tensor(uncheckedShape: outputShape, storage: NNFloat.storage(y, as: x.dataType)))]
+            }
+            let packed = packedWeights.flatMap { $0.count == group && $0.first?.depth == problem.depth ? $0 : nil }
+            let ws = packed == nil ? try NNFloat.values(w, as: Float.self) : []
             var y = try context.rowChunks(rows: n, minimumRows: 1) { [group] range in
                 if range.count == n { return try problem.runFloat(xs, ws, packedWeights: packed, bias: bs) }
                 let piece = NNConvProblem(n: range.count, c: c, m: m, group: group, geometry: g)
