@@ -132,12 +132,9 @@ public struct RouteTable: Sendable {
             RouteRule("GET", "/api/v1/models/:model/versions", everyone, .model),
             RouteRule("POST", "/api/v1/models/:model/versions", deployers, .model),
             RouteRule("GET", "/api/v1/models/:model/versions/:version", everyone, .model),
-            RouteRule("GET", "/api/v1/models/:model/versions/:version/card", everyone, .model),
-            RouteRule("GET", "/api/v1/models/:model/versions/:version/export", deployers, .model),
             RouteRule("POST", "/api/v1/models/:model/versions/:version/archive", deployers, .model),
-            RouteRule("PUT", "/api/v1/models/:model/versions/:version/tags/:tag", deployers, .model),
-            RouteRule("DELETE", "/api/v1/models/:model/versions/:version/tags/:tag", deployers, .model),
-            RouteRule("GET", "/api/v1/models/:model/aliases", everyone, .model),
+            RouteRule("PATCH", "/api/v1/models/:model/tags", deployers, .model),
+            RouteRule("PATCH", "/api/v1/models/:model/versions/:version/tags", deployers, .model),
             RouteRule("PUT", "/api/v1/models/:model/aliases/:alias", deployers, .model),
             RouteRule("DELETE", "/api/v1/models/:model/aliases/:alias", deployers, .model),
             RouteRule("GET", "/api/v1/models/:model/history", everyone, .model),
@@ -148,8 +145,6 @@ public struct RouteTable: Sendable {
             // Drift: checks, reports, retraining events.
             RouteRule("GET", "/api/v1/models/:model/drift", everyone, .model),
             RouteRule("GET", "/api/v1/models/:model/drift/report", everyone, .model),
-            RouteRule("GET", "/api/v1/models/:model/drift/history", everyone, .model),
             RouteRule("GET", "/api/v1/events", everyone, .global),
-            RouteRule("GET", "/api/v1/models/:model/events", everyone, .model),
         ])
 }
