@@ -6,12 +6,16 @@ public import SlipwayRuntime
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
 /// body), the body limit, then the V2 routes.
 public func buildRouter(
-    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration
+    models: some ModelProvider, pool: InferencePool, admission: AdmissionControl, configuration: ServerConfiguration,
+    monitoring: MonitoringEndpoints = MonitoringEndpoints()
 ) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
     router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
-    V2Controller(models: models, pool: pool, admission: admission, configuration: configuration).addRoutes(to: router)
+    var v2 = V2Controller(models: models, pool: pool, admission: admission, configuration: configuration)
+    v2.observer = monitoring.system?.observer
+    v2.addRoutes(to: router)
+    monitoring.addRoutes(to: router, maxBodySize: configuration.maxBodySize)
     return router
 }
 
@@ -24,17 +28,19 @@ public func buildRouter(
 ///   - models: where models come from.
 ///   - logger: the server's logger.
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
+///   - monitoring: `/metrics`, the prediction log, feedback, quality and alerts (their services join the group).
 public func buildApplication(
-    configuration: ServerConfiguration, models: some ModelProvider, logger: Logger,
+    configuration: ServerConfiguration, models: some ModelProvider, logger: Logger, monitoring: MonitoringEndpoints = MonitoringEndpoints(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let pool = InferencePool(threads: configuration.inferenceThreads)
     let admission = AdmissionControl(limit: configuration.maxQueuedRequestsPerModel)
-    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration)
+    monitoring.system?.attach(inFlight: { admission.inFlight($0) }, threads: pool.threadCount)
+    let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration, monitoring: monitoring)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
-        services: [pool],
+        services: [pool] + monitoring.services(),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

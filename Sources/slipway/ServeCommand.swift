@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
+import SlipwayMonitoring
 import SlipwayHTTP
 import SlipwayRegistry
 import SlipwayRuntime
@@ -36,6 +39,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A YAML configuration file: per-model batching, caching, logging, alerts, security (see README).")
     var config: String?
 
+    @Option(help: "Log lines as text or json (one JSON object per line, with the request id on lines about a request).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "The least severe log level written (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: Logger.Level = .info
+
     @Flag(help: "Register the example iris classifier (examples/iris/model.onnx) as model 'iris' if it is not yet, then serve.")
     var demo = false
 
@@ -56,13 +65,17 @@ struct ServeCommand: AsyncParsableCommand {
             guard let config else { return SlipwayConfiguration() }
             return try SlipwayConfiguration(contentsOf: URL(fileURLWithPath: config))
         }
-        var logger = Logger(label: "slipway")
-        logger.logLevel = .info
+        let metrics = ServeCommand.bootstrapObservability(logFormat: logFormat, logLevel: logLevel)
+        let logger = Logger(label: "slipway")
+        let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
+            try MonitoringSystem.open(dataDirectory: data.url, configuration: settings, logger: logger)
+        }
         let configuration = ServerConfiguration(
             host: host, port: port, maxBodySize: maxBodySize, maxQueuedRequestsPerModel: maxQueue, inferenceThreads: threads,
             settings: settings)
         let app = buildApplication(
             configuration: configuration, models: RegistryModelProvider(service: service), logger: logger,
+            monitoring: MonitoringEndpoints(system: monitoring, renderMetrics: { MonitoringMetrics.addingHelp(to: metrics.emitToBuffer()) }),
             onServerRunning: { port in
                 // One line on stdout that scripts and tests can wait for.
                 FileHandle.standardOutput.write(Data("slipway serving on http://\(configuration.host):\(port)\n".utf8))
@@ -101,4 +114,31 @@ struct ServeCommand: AsyncParsableCommand {
         }
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
+
+    /// Bootstraps swift-log (text or JSON lines on stderr) and swift-metrics (swift-prometheus, rendered by
+    /// `/metrics`); returns the Prometheus registry. Called once, before anything logs or records.
+    static func bootstrapObservability(logFormat: LogFormat, logLevel: Logger.Level) -> PrometheusCollectorRegistry {
+        LoggingSystem.bootstrap { label in
+            if logFormat == .json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = logLevel
+                return handler
+            }
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets[MonitoringMetrics.batchSize] = MonitoringMetrics.batchSizeBuckets
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }
 }
+
+/// `--log-format`: human-readable lines or JSON lines.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

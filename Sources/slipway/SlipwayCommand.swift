@@ -9,6 +9,6 @@ struct SlipwayCommand: AsyncParsableCommand {
         version: SlipwayRuntime.version,
         subcommands: [
             ServeCommand.self, InspectCommand.self, PredictCommand.self, BenchCommand.self, ModelsCommand.self,
-            DriftCommand.self,
+            DriftCommand.self, LogsCommand.self, AlertsCommand.self,
         ])
 }
