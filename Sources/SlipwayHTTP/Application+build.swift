@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 import NIOCore
+import ServiceLifecycle
 public import SlipwayRuntime
 
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
@@ -37,10 +38,12 @@ public func buildApplication(
     let admission = AdmissionControl(limit: configuration.maxQueuedRequestsPerModel)
     monitoring.system?.attach(inFlight: { admission.inFlight($0) }, threads: pool.threadCount)
     let router = buildRouter(models: models, pool: pool, admission: admission, configuration: configuration, monitoring: monitoring)
+    var services: [any Service] = [pool]
+    services.append(contentsOf: monitoring.services())
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
-        services: [pool] + monitoring.services(),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -53,7 +53,9 @@ struct AlertsListCommand: ParsableCommand {
             let time = Date(timeIntervalSince1970: event.at).formatted(Date.ISO8601FormatStyle())
             let value = event.value.map { String(format: "%.6g", $0) } ?? "no data"
             let held = event.notified ? "" : "  (cooldown: not notified)"
-            print("\(time)  \(event.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(event.severity)  \(event.rule)  model=\(event.model)  \(event.metric)=\(value) \(event.comparison) \(event.threshold)\(held)")
+            print(
+                "\(time)  \(event.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(event.severity)  \(event.rule)  model=\(event.model)  \(event.metric)=\(value) \(event.comparison) \(event.threshold)\(held)"
+            )
         }
     }
 }

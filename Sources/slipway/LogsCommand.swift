@@ -193,7 +193,8 @@ struct PredictionExportWriter {
                 if tensor.datatype == "BYTES" { return jsonString(text) }
                 return ["nan", "inf", "-inf"].contains(text.lowercased()) ? "null" : text
             }
-            parts.append(jsonString(tensor.name) + ":" + (tensor.shape.count <= 1 ? values.first ?? "null" : "[" + values.joined(separator: ",") + "]"))
+            parts.append(
+                jsonString(tensor.name) + ":" + (tensor.shape.count <= 1 ? values.first ?? "null" : "[" + values.joined(separator: ",") + "]"))
         }
         return "{" + parts.joined(separator: ",") + "}"
     }

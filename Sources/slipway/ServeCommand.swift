@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
-import SlipwayMonitoring
 import SlipwayHTTP
+import SlipwayMonitoring
 import SlipwayRegistry
 import SlipwayRuntime
 

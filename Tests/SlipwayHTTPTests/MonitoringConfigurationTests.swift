@@ -68,7 +68,10 @@ import Testing
         ("alerts:\n  rules:\n    - name: x\n      metric: error_rate\n      threshold: 1\n      channels: [pager]\n", 6, "unknown channel 'pager'"),
         ("alerts:\n  rules:\n    - name: x\n      metric: error_rate\n      threshold: high\n", 5, "expected a number"),
         ("alerts:\n  rules:\n    - name: x\n      metric: error_rate\n      threshold: 1\n      window: soon\n", 6, "expected a duration"),
-        ("alerts:\n  rules:\n    - {name: x, metric: error_rate, threshold: 1}\n    - {name: x, metric: error_rate, threshold: 2}\n", 4, "appears twice"),
+        (
+            "alerts:\n  rules:\n    - {name: x, metric: error_rate, threshold: 1}\n    - {name: x, metric: error_rate, threshold: 2}\n", 4,
+            "appears twice"
+        ),
         ("alerts:\n  channels:\n    hook: {webhook: ftp://x}\n", 3, "http:// or https://"),
         ("models:\n  iris:\n    log: sometimes\n", 3, "sample(RATE)"),
         ("models:\n  iris:\n    retention_days: -1\n", 3, "positive number of days"),

@@ -48,7 +48,8 @@ import Testing
 
             let feedback = try await client.execute(
                 uri: "/api/v1/models/iris/feedback", method: .post,
-                body: ByteBuffer(string: #"{"feedback":[{"id":"a","label":[1,2]},{"id":"b","label":0},{"id":"ghost","label":1},{"id":"b","label":[0,1]}]}"#))
+                body: ByteBuffer(
+                    string: #"{"feedback":[{"id":"a","label":[1,2]},{"id":"b","label":0},{"id":"ghost","label":1},{"id":"b","label":[0,1]}]}"#))
             #expect(feedback.status == .ok)
             let result = try V2Fixtures.json(feedback)
             #expect(result["accepted"]?.int64Value == 2)

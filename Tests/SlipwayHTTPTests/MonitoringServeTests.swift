@@ -50,7 +50,9 @@ import Testing
             var found: String?
             for _ in 0..<600 where found == nil && process.isRunning {
                 found = stdout.withLock { text in
-                    text.split(separator: "\n").first { $0.hasPrefix("slipway serving on ") }.map { String($0.dropFirst("slipway serving on ".count)) }
+                    text.split(separator: "\n").first { $0.hasPrefix("slipway serving on ") }.map {
+                        String($0.dropFirst("slipway serving on ".count))
+                    }
                 }
                 if found == nil { try await Task.sleep(for: .milliseconds(100)) }
             }

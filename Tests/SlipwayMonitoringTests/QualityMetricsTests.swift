@@ -74,7 +74,8 @@ import Testing
         #expect(Self.close(macro?.precision, expected["precision_macro"]))
         #expect(Self.close(macro?.recall, expected["recall_macro"]))
         #expect(Self.close(macro?.f1, expected["f1_macro"]))
-        #expect(Self.close(QualityMetrics.logLoss(truthIndex: Self.multiclassTruth, probabilities: Self.multiclassProbabilities), expected["log_loss"]))
+        #expect(
+            Self.close(QualityMetrics.logLoss(truthIndex: Self.multiclassTruth, probabilities: Self.multiclassProbabilities), expected["log_loss"]))
     }
 
     @Test func binaryMatchesScikitLearnWithTiedScores() {

@@ -16,33 +16,35 @@ public struct FeedbackController: Sendable {
     }
 
     public func addRoutes(to router: Router<SlipwayRequestContext>) {
-        router.post("/api/v1/models/:model/feedback") { request, context in
-            let model = try context.parameters.require("model")
-            let buffer = try await request.body.collect(upTo: maxBodySize)
-            let items = try Self.items([UInt8](buffer: buffer))
-            let result = try await system.feedback(model: model, items: items)
-            var w = JSONWriter()
-            w.raw("{\"model\":")
-            w.string(model)
-            w.raw(",\"accepted\":")
-            w.number(result.accepted)
-            w.raw(",\"unknown_ids\":[")
-            for (i, id) in result.unknownIDs.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.string(id)
-            }
-            w.raw("],\"invalid\":[")
-            for (i, item) in result.invalid.enumerated() {
-                if i > 0 { w.raw(",") }
-                w.raw("{\"id\":")
-                w.string(item.id)
-                w.raw(",\"reason\":")
-                w.string(item.reason)
-                w.raw("}")
-            }
-            w.raw("]}")
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: w.bytes)))
+        router.post("/api/v1/models/:model/feedback") { request, context -> Response in try await post(request, context) }
+    }
+
+    func post(_ request: Request, _ context: SlipwayRequestContext) async throws -> Response {
+        let model = try context.parameters.require("model")
+        let buffer = try await request.body.collect(upTo: maxBodySize)
+        let items = try Self.items([UInt8](buffer: buffer))
+        let result = try await system.feedback(model: model, items: items)
+        var w = JSONWriter()
+        w.raw("{\"model\":")
+        w.string(model)
+        w.raw(",\"accepted\":")
+        w.number(result.accepted)
+        w.raw(",\"unknown_ids\":[")
+        for (i, id) in result.unknownIDs.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.string(id)
         }
+        w.raw("],\"invalid\":[")
+        for (i, item) in result.invalid.enumerated() {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"id\":")
+            w.string(item.id)
+            w.raw(",\"reason\":")
+            w.string(item.reason)
+            w.raw("}")
+        }
+        w.raw("]}")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: w.bytes)))
     }
 
     /// Reads the posted items; a malformed body is a bad request naming the item at fault.

@@ -30,12 +30,14 @@ public struct MetricsController: Sendable {
     }
 
     public func addRoutes(to router: Router<SlipwayRequestContext>) {
-        router.get("/metrics") { _, _ in
-            if let system { system.refreshServingGauges(models: system.window.models) }
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: render())))
-        }
+        router.get("/metrics") { _, _ -> Response in scrape() }
+    }
+
+    func scrape() -> Response {
+        if let system { system.refreshServingGauges(models: system.window.models) }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: render())))
     }
 }
 

@@ -12,18 +12,21 @@ public struct QualityController: Sendable {
     public init(system: MonitoringSystem) { self.system = system }
 
     public func addRoutes(to router: Router<SlipwayRequestContext>) {
-        router.get("/api/v1/models/:model/quality") { request, context in
-            let model = try context.parameters.require("model")
-            let query = request.uri.queryParameters
-            var version: Int?
-            if let text = query["version"].map(String.init) {
-                guard let number = Int(text), number >= 1 else { throw InferenceError.badRequest("version must be a positive integer, got '\(text)'") }
-                version = number
-            }
-            let window = try Self.window(last: query["last"].map(String.init), since: query["since"].map(String.init))
-            let report = try await system.quality(model: model, version: version, window: window)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.json(report))))
+        router.get("/api/v1/models/:model/quality") { request, context -> Response in try await get(request, context) }
+    }
+
+    func get(_ request: Request, _ context: SlipwayRequestContext) async throws -> Response {
+        let model = try context.parameters.require("model")
+        let query = request.uri.queryParameters
+        var version: Int?
+        if let text = query["version"].map(String.init) {
+            guard let number = Int(text), number >= 1 else { throw InferenceError.badRequest("version must be a positive integer, got '\(text)'") }
+            version = number
         }
+        let window = try Self.window(last: query["last"].map(String.init), since: query["since"].map(String.init))
+        let report = try await system.quality(model: model, version: version, window: window)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.json(report))))
     }
 
     static func window(last: String?, since: String?) throws(InferenceError) -> QualityWindow {

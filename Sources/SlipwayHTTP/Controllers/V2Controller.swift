@@ -70,43 +70,25 @@ public struct V2Controller<Models: ModelProvider>: Sendable {
         let body = [UInt8](buffer: buffer)
         let models = self.models
         let pool = self.pool
-        let (observer, started, arrivedAt) = (self.observer, ContinuousClock.now, InferenceRecord.wallClock())
+        let observation = InferenceObservation(observer: observer, model: name, version: version)
+        let run = { () async throws(InferenceError) -> ([UInt8], Int?) in
+            try await pool.run { () throws(InferenceError) -> ([UInt8], Int?) in
+                let (decoded, response) = try observation.run { () throws(InferenceError) -> InferenceRequest in
+                    if let jsonLength { return try InferenceRequest.decode(body: body, jsonLength: jsonLength) }
+                    return try InferenceRequest.decode(json: body)
+                } infer: { (request: InferenceRequest) throws(InferenceError) -> InferenceResponse in
+                    try models.model(named: name, version: version).infer(request)
+                }
+                let encoded = response.encode(binary: decoded.wantsBinary(output:))
+                return (encoded.body, encoded.jsonLength)
+            }
+        }
         let output: [UInt8]
         let outputJSONLength: Int?
-        do {
-            (output, outputJSONLength) = try await admission.admit(name) { () async throws(InferenceError) -> ([UInt8], Int?) in
-                try await pool.run { () throws(InferenceError) -> ([UInt8], Int?) in
-                    let running = ContinuousClock.now
-                    var decoded: InferenceRequest?
-                    do {
-                        var request =
-                            if let jsonLength { try InferenceRequest.decode(body: body, jsonLength: jsonLength) } else {
-                                try InferenceRequest.decode(json: body)
-                            }
-                        request.id = request.id ?? InferenceRecord.newRequestID()  // always returned, and the prediction log's key
-                        decoded = request
-                        let response = try models.model(named: name, version: version).infer(request)
-                        let encoded = response.encode(binary: request.wantsBinary(output:))
-                        observer?.record(
-                            InferenceRecord(
-                                requestID: request.id ?? "", model: name, version: version, arrivedAt: arrivedAt, request: request,
-                                response: response, error: nil, started: started, running: running, finished: .now))
-                        return (encoded.body, encoded.jsonLength)
-                    } catch {
-                        observer?.record(
-                            InferenceRecord(
-                                requestID: decoded?.id ?? InferenceRecord.newRequestID(), model: name, version: version, arrivedAt: arrivedAt,
-                                request: decoded, response: nil, error: error, started: started, running: running, finished: .now))
-                        throw error
-                    }
-                }
-            }
-        } catch where error.code == .unavailable {
-            // Refused before running (queue full, shutting down): still counted.
-            observer?.record(
-                InferenceRecord(
-                    requestID: InferenceRecord.newRequestID(), model: name, version: version, arrivedAt: arrivedAt, request: nil, response: nil,
-                    error: error, started: started, running: .now, finished: .now))
+        do throws(InferenceError) {
+            (output, outputJSONLength) = try await admission.admit(name, run)
+        } catch {
+            observation.refused(error)
             throw error
         }
         guard let outputJSONLength else { return Self.json(output) }

@@ -10,7 +10,8 @@ extension PredictionLogStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    event.rule, event.model, event.state.rawValue, event.severity, event.metric, event.value, event.threshold, event.comparison, event.at,
+                    event.rule, event.model, event.state.rawValue, event.severity, event.metric, event.value, event.threshold, event.comparison,
+                    event.at,
                     event.notified ? 1 : 0, event.message,
                 ])
         }
@@ -20,7 +21,9 @@ extension PredictionLogStore {
     public func alertEvents(limit: Int = 100) throws(PredictionLogError) -> [AlertEvent] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT rule, model, state, severity, metric, value, threshold, comparison, at, notified FROM alert_event ORDER BY id DESC LIMIT ?",
+                db,
+                sql:
+                    "SELECT rule, model, state, severity, metric, value, threshold, comparison, at, notified FROM alert_event ORDER BY id DESC LIMIT ?",
                 arguments: [max(0, limit)]
             ).map { row in
                 AlertEvent(

@@ -140,7 +140,8 @@ public final class PredictionLogStore: Sendable {
     /// The newest version of `model` in the log; nil when nothing is logged.
     public func latestVersion(of model: String) throws(PredictionLogError) -> Int? {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT version FROM prediction WHERE model = ? AND version IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [model])
+            try Int.fetchOne(
+                db, sql: "SELECT version FROM prediction WHERE model = ? AND version IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [model])
         }
     }
 

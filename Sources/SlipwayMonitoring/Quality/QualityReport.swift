@@ -41,7 +41,8 @@ public enum QualityEvaluator {
             switch roles.task {
             case .classification:
                 guard let name = roles.label, let output = outputs.first(where: { $0.name == name }) else {
-                    throw PredictionLogError(.badRequest, "model '\(model)' has no label output \(roles.label.map { "'\($0)'" } ?? "") to compare labels with")
+                    throw PredictionLogError(
+                        .badRequest, "model '\(model)' has no label output \(roles.label.map { "'\($0)'" } ?? "") to compare labels with")
                 }
                 let probabilityOutput = roles.probabilities.flatMap { name in outputs.first { $0.name == name } }
                 for (row, truth) in given.enumerated() {

@@ -129,7 +129,8 @@ public struct MonitoringSettings: Sendable {
                 let channelName = try item.string()
                 guard let channel = channels[channelName] else {
                     throw item.error(
-                        "unknown channel '\(channelName)'; define it under alerts.channels (known: \(channels.keys.sorted().joined(separator: ", ")))")
+                        "unknown channel '\(channelName)'; define it under alerts.channels (known: \(channels.keys.sorted().joined(separator: ", ")))"
+                    )
                 }
                 rule.channels.append(channel)
             }

@@ -10,10 +10,15 @@ public struct JSONLogHandler: LogHandler {
     let label: String
     let write: @Sendable ([UInt8]) -> Void
 
+    /// A handler writing to standard error.
+    public init(label: String) {
+        self.init(label: label) { FileHandle.standardError.write(Data($0)) }
+    }
+
     /// - Parameters:
     ///   - label: the logger's label.
-    ///   - write: where each line goes (standard error by default).
-    public init(label: String, write: @escaping @Sendable ([UInt8]) -> Void = { FileHandle.standardError.write(Data($0)) }) {
+    ///   - write: where each line goes.
+    public init(label: String, write: @escaping @Sendable ([UInt8]) -> Void) {
         self.label = label
         self.write = write
     }

@@ -119,7 +119,9 @@ public final class MonitoringSystem: Sendable {
         let roles = configuration.settings(for: model).monitoring.outputRoles
         do {
             let report = try await store.perform { store throws(PredictionLogError) -> QualityReport in
-                guard let version = try version ?? store.latestVersion(of: model) else {
+                var resolved = version
+                if resolved == nil { resolved = try store.latestVersion(of: model) }
+                guard let version = resolved else {
                     throw PredictionLogError(.notFound, "no predictions of model '\(model)' are logged")
                 }
                 let predictions = try store.labeledPredictions(model: model, version: version, window: window)

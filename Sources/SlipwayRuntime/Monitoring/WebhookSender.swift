@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Foundation
 public import Logging
 import NIOCore
+import NIOHTTP1
 public import SlipwayMonitoring
 
 /// Sends alert events to their channels: a webhook gets a JSON POST, retried with exponential back-off
@@ -53,7 +54,11 @@ public struct AlertNotifier: Sendable {
                 let metadata: Logger.Metadata = [
                     "alert": "\(event.rule)", "model": "\(event.model)", "state": "\(event.state.rawValue)", "severity": "\(event.severity)",
                 ]
-                if event.state == .firing { logger.warning("\(event.message)", metadata: metadata) } else { logger.info("\(event.message)", metadata: metadata) }
+                if event.state == .firing {
+                    logger.warning("\(event.message)", metadata: metadata)
+                } else {
+                    logger.info("\(event.message)", metadata: metadata)
+                }
             case .webhook(let url, let retries, let timeout):
                 await post(event, to: url, retries: retries, timeout: timeout)
             }
@@ -76,7 +81,8 @@ public struct AlertNotifier: Sendable {
                 _ = try? await response.body.collect(upTo: 1 << 16)
                 if (200..<300).contains(response.status.code) { return true }
                 logger.warning(
-                    "alert webhook answered \(response.status.code)", metadata: ["url": "\(url)", "attempt": "\(attempt + 1)", "alert": "\(event.rule)"])
+                    "alert webhook answered \(response.status.code)",
+                    metadata: ["url": "\(url)", "attempt": "\(attempt + 1)", "alert": "\(event.rule)"])
             } catch {
                 logger.warning("alert webhook failed", metadata: ["url": "\(url)", "attempt": "\(attempt + 1)", "error": "\(error)"])
             }
