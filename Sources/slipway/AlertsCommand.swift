@@ -34,7 +34,7 @@ struct AlertsListCommand: ParsableCommand {
         let events = try CLIExit.reporting { () throws -> [AlertEvent] in
             let path = data.url.appendingPathComponent(PredictionLogStore.fileName).path
             guard FileManager.default.fileExists(atPath: path) else { return [] }
-            do {
+            do throws(PredictionLogError) {
                 let store = try PredictionLogStore(path: path)
                 return firing ? try store.firingAlerts() : try store.alertEvents(limit: limit)
             } catch {

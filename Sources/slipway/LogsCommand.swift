@@ -167,7 +167,15 @@ struct PredictionExportWriter {
                 for (i, (key, value)) in zip(keys, fixed).enumerated() {
                     if i > 0 { line += "," }
                     let isNumber = ["row", "version", "latency_ms"].contains(key) && !value.isEmpty
-                    line += Self.jsonString(key) + ":" + (value.isEmpty && key != "request_id" ? "null" : isNumber ? value : Self.jsonString(value))
+                    let shown: String
+                    if value.isEmpty && key != "request_id" {
+                        shown = "null"
+                    } else if isNumber {
+                        shown = value
+                    } else {
+                        shown = Self.jsonString(value)
+                    }
+                    line += Self.jsonString(key) + ":" + shown
                 }
                 line += ",\"inputs\":" + Self.jsonTensors(entry.inputs, row: row)
                 line += ",\"outputs\":" + Self.jsonTensors(entry.outputs, row: row)
@@ -193,8 +201,8 @@ struct PredictionExportWriter {
                 if tensor.datatype == "BYTES" { return jsonString(text) }
                 return ["nan", "inf", "-inf"].contains(text.lowercased()) ? "null" : text
             }
-            parts.append(
-                jsonString(tensor.name) + ":" + (tensor.shape.count <= 1 ? values.first ?? "null" : "[" + values.joined(separator: ",") + "]"))
+            let shown: String = tensor.shape.count <= 1 ? (values.first ?? "null") : "[\(values.joined(separator: ","))]"
+            parts.append(jsonString(tensor.name) + ":" + shown)
         }
         return "{" + parts.joined(separator: ",") + "}"
     }

@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat: LogFormat = .text
 
     @Option(help: "The least severe log level written (trace, debug, info, notice, warning, error, critical).")
-    var logLevel: Logger.Level = .info
+    var logLevel = "info"
 
     @Flag(help: "Register the example iris classifier (examples/iris/model.onnx) as model 'iris' if it is not yet, then serve.")
     var demo = false
@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
         guard maxQueue >= 0 else { throw ValidationError("--max-queue must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        }
     }
 
     func run() async throws {
@@ -65,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard let config else { return SlipwayConfiguration() }
             return try SlipwayConfiguration(contentsOf: URL(fileURLWithPath: config))
         }
-        let metrics = ServeCommand.bootstrapObservability(logFormat: logFormat, logLevel: logLevel)
+        let metrics = ServeCommand.bootstrapObservability(logFormat: logFormat, logLevel: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "slipway")
         let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
             try MonitoringSystem.open(dataDirectory: data.url, configuration: settings, logger: logger)
@@ -141,4 +144,3 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
-extension Logger.Level: @retroactive ExpressibleByArgument {}

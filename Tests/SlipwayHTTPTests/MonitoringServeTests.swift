@@ -17,10 +17,15 @@ import Testing
         return path.split(separator: ":").map { "\($0)/promtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
+    /// Text appended from a pipe's handler.
+    final class TextBuffer: Sendable {
+        let text = Mutex("")
+    }
+
     final class Server: Sendable {
         let process: Process
         let base: String
-        let stderr: Mutex<String>
+        let stderr: TextBuffer
 
         init(dataDir: URL, config: URL) async throws {
             guard let binary = CLIRunner.binary else { throw CocoaError(.fileNoSuchFile) }
@@ -35,21 +40,21 @@ import Testing
             let err = Pipe()
             process.standardOutput = out
             process.standardError = err
-            let stdout = Mutex("")
-            let stderr = Mutex("")
+            let stdout = TextBuffer()
+            let stderr = TextBuffer()
             self.stderr = stderr
             out.fileHandleForReading.readabilityHandler = { handle in
                 let data = handle.availableData
-                stdout.withLock { $0 += String(decoding: data, as: UTF8.self) }
+                stdout.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
             err.fileHandleForReading.readabilityHandler = { handle in
                 let data = handle.availableData
-                stderr.withLock { $0 += String(decoding: data, as: UTF8.self) }
+                stderr.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
             try process.run()
             var found: String?
             for _ in 0..<600 where found == nil && process.isRunning {
-                found = stdout.withLock { text in
+                found = stdout.text.withLock { text in
                     text.split(separator: "\n").first { $0.hasPrefix("slipway serving on ") }.map {
                         String($0.dropFirst("slipway serving on ".count))
                     }
@@ -58,7 +63,7 @@ import Testing
             }
             guard let found else {
                 process.terminate()
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(stderr.withLock { $0 })"])
+                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(stderr.text.withLock { $0 })"])
             }
             base = found
         }
@@ -121,7 +126,7 @@ import Testing
         #expect(server.process.terminationStatus == 0)
 
         // JSON lines on stderr, the request id on the line about the request.
-        let lines = server.stderr.withLock { $0 }.split(separator: "\n")
+        let lines = server.stderr.text.withLock { $0 }.split(separator: "\n")
         #expect(!lines.isEmpty)
         #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "\(lines)")
         #expect(lines.contains { $0.contains(#""request_id":"live-1""#) && $0.contains("inference finished") })
@@ -149,7 +154,7 @@ import Testing
         #expect(unknown.status == 0)
     }
 
-    @Test(.enabled(if: CLIRunner.binary != nil && promtool != nil, "promtool is not installed (Debian package prometheus)"))
+    @Test(.enabled(if: CLIRunner.binary != nil && MonitoringServeTests.promtool != nil, "promtool is not installed (Debian package prometheus)"))
     func metricsPassPromtool() async throws {
         let (dataDir, config) = try Self.directory()
         let server = try await Server(dataDir: dataDir, config: config)
