@@ -49,7 +49,8 @@ public struct AlertEvaluationService: Service {
                 lastQuality = now
                 await system.refreshQualityGauges()
             }
-            try? await Task.sleep(for: interval)
+            // Graceful shutdown ends the wait (a plain sleep would hold shutdown for a whole interval).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

@@ -21,7 +21,8 @@ public struct RetentionService: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await enforceOnce(now: Date().timeIntervalSince1970)
-            try? await Task.sleep(for: interval)
+            // Graceful shutdown ends the wait (a plain sleep would hold shutdown for a whole interval).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
