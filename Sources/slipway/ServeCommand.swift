@@ -143,4 +143,3 @@ struct ServeCommand: AsyncParsableCommand {
 enum LogFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
-
