@@ -32,7 +32,7 @@ public struct PredictionLogWriter: Service {
             if n == 0 { break }
             written += n
         }
-        logger.info("prediction log flushed", metadata: ["rows": "\(written)"])
+        if written > 0 { logger.info("prediction log flushed", metadata: ["rows": "\(written)"]) }
     }
 
     /// Writes one batch; returns the rows taken from the queue.
