@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# promtool validates /metrics (Tests/SlipwayHTTPTests/MonitoringServeTests); that test skips without it.
+if ! command -v promtool >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "== installing promtool (Debian package prometheus)"
+    apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 || echo "promtool not installed; the /metrics format test will skip"
+fi
+
 echo "== format (swift format lint, .swift-format)"
 scripts/check-format.sh
 

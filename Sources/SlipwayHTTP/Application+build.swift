@@ -9,7 +9,7 @@ public import SlipwayRuntime
 /// trail, hardening), then the V2, statistics, repository and management routes and `/openapi.json`.
 public func buildRouter(
     models: ServedModels, configuration: ServerConfiguration, security: ServerSecurity? = nil,
-    drift: DriftMonitoringService? = nil
+    drift: DriftMonitoringService? = nil, monitoring: MonitoringEndpoints = MonitoringEndpoints()
 ) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
@@ -31,6 +31,7 @@ public func buildRouter(
         DriftController(drift: drift).addRoutes(to: router)
         EventsController(drift: drift).addRoutes(to: router)
     }
+    monitoring.addRoutes(to: router, maxBodySize: configuration.maxBodySize)
     return router
 }
 
@@ -48,23 +49,26 @@ public func buildRouter(
 ///   - observer: receives one ``InferenceRecord`` per finished inference request, failed ones included.
 ///   - onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 ///   - drift: drift monitoring (its routes, and its schedule as a service); nil for none.
+///   - monitoring: `/metrics`, the prediction log, feedback, quality and alerts (their services join the group).
 public func buildApplication(
     configuration: ServerConfiguration, models: some ModelProvider, logger: Logger, security: ServerSecurity? = nil,
-    drift: DriftMonitoringService? = nil,
+    drift: DriftMonitoringService? = nil, monitoring: MonitoringEndpoints = MonitoringEndpoints(),
     observer: any InferenceObserver = InferenceObservers(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let pool = InferencePool(threads: configuration.inferenceThreads)
     let served = ServedModels(
         source: models, pool: pool, configuration: configuration.settings, defaultAlias: configuration.defaultAlias,
-        maxQueue: configuration.maxQueuedRequestsPerModel, observer: observer, logger: logger)
-    let router = buildRouter(models: served, configuration: configuration, security: security, drift: drift)
+        maxQueue: configuration.maxQueuedRequestsPerModel,
+        observer: InferenceObservers([observer] + (monitoring.system.map { [$0.observer as any InferenceObserver] } ?? [])), logger: logger)
+    monitoring.system?.attach(inFlight: { [served] in served.pendingRequests(model: $0) }, threads: pool.threadCount)
+    let router = buildRouter(models: served, configuration: configuration, security: security, drift: drift, monitoring: monitoring)
     var app = Application(
         router: router,
         server: security?.httpServer ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
         services: [pool, ModelWatcher(models: served, interval: models.pollInterval)] + (security?.services ?? [])
-            + (drift.map { [$0 as any Service] } ?? []),
+            + (drift.map { [$0 as any Service] } ?? []) + monitoring.services(),
         onServerRunning: { channel in
             security?.logPosture(host: configuration.host, logger: logger)
             await onServerRunning(channel.localAddress?.port ?? configuration.port)

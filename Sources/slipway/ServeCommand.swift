@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import SlipwayHTTP
+import SlipwayMonitoring
 import SlipwayRegistry
 import SlipwayRuntime
 import SlipwaySecurity
@@ -55,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve without authentication on a non-loopback address (no key, no JWT). Dangerous; logged loudly.")
     var insecureNoAuth = false
 
+    @Option(help: "Log lines as text or json (one JSON object per line, with the request id on lines about a request).")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "The least severe log level written (trace, debug, info, notice, warning, error, critical).")
+    var logLevel = "info"
+
     @Flag(help: "Register the example iris classifier (examples/iris/model.onnx) as model 'iris' if it is not yet, then serve.")
     var demo = false
 
@@ -66,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsClientCa != nil, tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         if let defaultAlias, defaultAlias.isEmpty { throw ValidationError("--default-alias must not be empty") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical; got '\(logLevel)'")
+        }
     }
 
     func run() async throws {
@@ -82,8 +94,11 @@ struct ServeCommand: AsyncParsableCommand {
             settings.security.tls = .init(certificate: tlsCert, privateKey: tlsKey, clientCA: tlsClientCa)
         }
         if insecureNoAuth { settings.security.insecureNoAuth = true }
-        var logger = Logger(label: "slipway")
-        logger.logLevel = .info
+        let metrics = ServeCommand.bootstrapObservability(logFormat: logFormat, logLevel: Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "slipway")
+        let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
+            try MonitoringSystem.open(dataDirectory: data.url, configuration: settings, logger: logger)
+        }
         // Command-line flags override the configuration file's `server` section, which overrides the defaults.
         let server = settings.server
         let configuration = ServerConfiguration(
@@ -103,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = buildApplication(
             configuration: configuration, models: provider, logger: logger, security: security,
+            monitoring: MonitoringEndpoints(system: monitoring, renderMetrics: { MonitoringMetrics.addingHelp(to: metrics.emitToBuffer()) }),
             onServerRunning: { [scheme = security.usesTLS ? "https" : "http"] port in
                 // One line on stdout that scripts and tests can wait for.
                 FileHandle.standardOutput.write(Data("slipway serving on \(scheme)://\(configuration.host):\(port)\n".utf8))
@@ -141,4 +157,29 @@ struct ServeCommand: AsyncParsableCommand {
         }
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
+
+    /// Bootstraps swift-log (text or JSON lines on stderr) and swift-metrics (swift-prometheus, rendered by
+    /// `/metrics`); returns the Prometheus registry. Called once, before anything logs or records.
+    static func bootstrapObservability(logFormat: LogFormat, logLevel: Logger.Level) -> PrometheusCollectorRegistry {
+        LoggingSystem.bootstrap { label in
+            if logFormat == .json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = logLevel
+                return handler
+            }
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.valueHistogramBuckets[MonitoringMetrics.batchSize] = MonitoringMetrics.batchSizeBuckets
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }
+}
+
+/// `--log-format`: human-readable lines or JSON lines.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }

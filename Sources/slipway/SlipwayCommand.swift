@@ -12,5 +12,6 @@ struct SlipwayCommand: AsyncParsableCommand {
             DriftCommand.self,
             KeysCommand.self, AuditCommand.self, PrivacyCommand.self,
             EventsCommand.self,
+            LogsCommand.self, AlertsCommand.self,
         ])
 }

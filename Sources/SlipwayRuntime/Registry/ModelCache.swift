@@ -1,3 +1,5 @@
+import Metrics
+import SlipwayMonitoring
 import Synchronization
 
 /// Loaded models kept in memory, least recently used first out, bounded by bytes (each model costs its
@@ -49,7 +51,11 @@ public final class ModelCache: Sendable {
             return entry.model
         }
         if let cached { return cached }
+        let loadStarted = ContinuousClock.now
         let model = try load()
+        let took = ContinuousClock.now - loadStarted
+        Timer(label: MonitoringMetrics.modelLoad, dimensions: [("model", model.name)])
+            .recordNanoseconds(took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
         insert(model, for: key, cost: cost)
         return model
     }

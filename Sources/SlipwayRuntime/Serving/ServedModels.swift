@@ -296,3 +296,10 @@ public final class ServedModels: Sendable {
         logger.info("model unloaded", metadata: ["slipway.model": "\(name)"])
     }
 }
+
+extension ServedModels {
+    /// Requests of `model` (every loaded version) queued or running now: the monitoring gauges read this.
+    public func pendingRequests(model: String) -> Int {
+        loadedVersions(of: model).reduce(0) { $0 + $1.scheduler.pendingCount }
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// A tensor as the prediction log stores it: the V2 datatype name, the shape and the raw little-endian
+/// element bytes (strings are kept apart, as a list, and stored as JSON).
+public struct LoggedTensor: Sendable, Equatable {
+    public var name: String
+    /// The KServe V2 datatype name (`FP32`, `INT64`, `BYTES`, ...).
+    public var datatype: String
+    public var shape: [Int]
+    /// Little-endian element bytes; empty for `BYTES`.
+    public var data: [UInt8]
+    /// The elements of a `BYTES` tensor; empty otherwise.
+    public var strings: [String]
+
+    public init(name: String, datatype: String, shape: [Int], data: [UInt8], strings: [String] = []) {
+        self.name = name
+        self.datatype = datatype
+        self.shape = shape
+        self.data = data
+        self.strings = strings
+    }
+
+    /// Elements per example: the product of the dimensions after the first (1 for rank 0 or 1).
+    public var elementsPerRow: Int { shape.count <= 1 ? 1 : shape.dropFirst().reduce(1, *) }
+
+    /// Examples in this tensor: its first dimension (1 for a scalar).
+    public var rows: Int { shape.first ?? 1 }
+
+    /// Bytes per element of a fixed-width datatype; nil for `BYTES` and unknown names.
+    public static func elementSize(_ datatype: String) -> Int? {
+        switch datatype {
+        case "FP64", "INT64", "UINT64": 8
+        case "FP32", "INT32", "UINT32": 4
+        case "FP16", "BF16", "INT16", "UINT16": 2
+        case "INT8", "UINT8", "BOOL": 1
+        default: nil
+        }
+    }
+
+    /// The element at `index` as a number (nil for strings, unknown types or out of range).
+    public func number(at index: Int) -> Double? {
+        guard let size = Self.elementSize(datatype), index >= 0, (index + 1) * size <= data.count else { return nil }
+        var bits: UInt64 = 0
+        for b in 0..<size { bits |= UInt64(data[index * size + b]) << (8 * UInt64(b)) }
+        switch datatype {
+        case "FP64": return Double(bitPattern: bits)
+        case "FP32": return Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+        case "FP16": return Double(Self.halfToFloat(UInt16(truncatingIfNeeded: bits)))
+        case "BF16": return Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits) << 16))
+        case "INT64": return Double(Int64(bitPattern: bits))
+        case "INT32": return Double(Int32(truncatingIfNeeded: bits))
+        case "INT16": return Double(Int16(truncatingIfNeeded: bits))
+        case "INT8": return Double(Int8(truncatingIfNeeded: bits))
+        default: return Double(bits)
+        }
+    }
+
+    /// The element at `index` as a cell value: integers without a fraction, strings as they are.
+    public func cell(at index: Int) -> LabelValue? {
+        if datatype == "BYTES" { return index >= 0 && index < strings.count ? .text(strings[index]) : nil }
+        guard let value = number(at: index) else { return nil }
+        return .number(value)
+    }
+
+    /// The element at `index` as text, in its type's shortest form (`5.1` for an FP32 5.1, `2` for an INT64);
+    /// nil out of range.
+    public func formatted(at index: Int) -> String? {
+        switch datatype {
+        case "BYTES": return index >= 0 && index < strings.count ? strings[index] : nil
+        case "FP32", "FP16", "BF16": return number(at: index).map { Float($0).description }
+        case "FP64": return number(at: index).map { $0.description }
+        case "BOOL": return number(at: index).map { $0 != 0 ? "true" : "false" }
+        default: return number(at: index).map { String(Int64($0)) }
+        }
+    }
+
+    /// True for floating-point datatypes.
+    public var isFloatingPoint: Bool { ["FP64", "FP32", "FP16", "BF16"].contains(datatype) }
+
+    static func halfToFloat(_ h: UInt16) -> Float {
+        let sign = UInt32(h >> 15) << 31
+        let exponent = Int(h >> 10) & 0x1f
+        let mantissa = UInt32(h & 0x3ff)
+        if exponent == 0 {
+            let value = Float(mantissa) * Float(sign == 0 ? 1 : -1) / 16_777_216
+            return value
+        }
+        if exponent == 31 { return Float(bitPattern: sign | 0x7f80_0000 | (mantissa << 13)) }
+        return Float(bitPattern: sign | (UInt32(exponent + 112) << 23) | (mantissa << 13))
+    }
+}
+
+/// Encodes a list of tensors as one blob: `u32 count`, then per tensor `u16 name length, name,
+/// u8 datatype length, datatype, u8 rank, i64 dims…, u64 byte count, bytes` (strings: their JSON array).
+public enum TensorBlob {
+    public static func encode(_ tensors: [LoggedTensor]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(tensors.reduce(8) { $0 + $1.data.count + $1.name.utf8.count + 32 })
+        func put<W: FixedWidthInteger>(_ w: W) {
+            for b in 0..<(W.bitWidth / 8) { out.append(UInt8(truncatingIfNeeded: w >> (8 * b))) }
+        }
+        put(UInt32(tensors.count))
+        for tensor in tensors {
+            let name = Array(tensor.name.utf8.prefix(Int(UInt16.max)))
+            put(UInt16(name.count))
+            out.append(contentsOf: name)
+            let datatype = Array(tensor.datatype.utf8.prefix(255))
+            out.append(UInt8(datatype.count))
+            out.append(contentsOf: datatype)
+            out.append(UInt8(min(tensor.shape.count, 255)))
+            for dim in tensor.shape.prefix(255) { put(Int64(dim)) }
+            let payload: [UInt8]
+            if tensor.datatype == "BYTES" {
+                payload = (try? JSONEncoder().encode(tensor.strings)).map { [UInt8]($0) } ?? Array("[]".utf8)
+            } else {
+                payload = tensor.data
+            }
+            put(UInt64(payload.count))
+            out.append(contentsOf: payload)
+        }
+        return out
+    }
+
+    /// Decodes a blob written by ``encode(_:)``; a damaged blob throws rather than guessing.
+    public static func decode(_ bytes: [UInt8]) throws(PredictionLogError) -> [LoggedTensor] {
+        var cursor = 0
+        func take(_ n: Int) throws(PredictionLogError) -> ArraySlice<UInt8> {
+            guard n >= 0, cursor + n <= bytes.count else { throw PredictionLogError(.corrupt, "a stored tensor blob is truncated") }
+            defer { cursor += n }
+            return bytes[cursor..<(cursor + n)]
+        }
+        func get<W: FixedWidthInteger>(_: W.Type) throws(PredictionLogError) -> W {
+            var w: W = 0
+            for (i, b) in try take(W.bitWidth / 8).enumerated() { w |= W(truncatingIfNeeded: b) << (8 * i) }
+            return w
+        }
+        let count = Int(try get(UInt32.self))
+        guard count <= bytes.count else { throw PredictionLogError(.corrupt, "a stored tensor blob is damaged") }
+        var tensors: [LoggedTensor] = []
+        for _ in 0..<count {
+            let name = String(decoding: try take(Int(try get(UInt16.self))), as: UTF8.self)
+            let datatype = String(decoding: try take(Int(try get(UInt8.self))), as: UTF8.self)
+            let rank = Int(try get(UInt8.self))
+            var shape: [Int] = []
+            for _ in 0..<rank { shape.append(Int(try get(Int64.self))) }
+            let length = try get(UInt64.self)
+            guard length <= UInt64(bytes.count) else { throw PredictionLogError(.corrupt, "a stored tensor blob is damaged") }
+            let payload = Array(try take(Int(length)))
+            if datatype == "BYTES" {
+                let strings = (try? JSONDecoder().decode([String].self, from: Data(payload))) ?? []
+                tensors.append(LoggedTensor(name: name, datatype: datatype, shape: shape, data: [], strings: strings))
+            } else {
+                tensors.append(LoggedTensor(name: name, datatype: datatype, shape: shape, data: payload))
+            }
+        }
+        return tensors
+    }
+}

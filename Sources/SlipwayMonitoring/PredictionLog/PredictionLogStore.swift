@@ -1,0 +1,291 @@
+public import Foundation
+import GRDB
+
+/// The prediction log's database (`predictions.sqlite` in the data directory): predictions, the feedback
+/// joined to them, and the alert history. One `DatabasePool` (WAL: readers never wait for the writer);
+/// every method blocks, so the server calls them off the event loops (the writer task, the inference pool).
+public final class PredictionLogStore: Sendable {
+    /// The file name inside the data directory.
+    public static let fileName = "predictions.sqlite"
+
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating) the database at `path`.
+    public init(path: String) throws(PredictionLogError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with NORMAL sync: durable across process crashes, batched fsyncs at checkpoints.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw PredictionLogError(.storage, "cannot open the prediction log at \(path): \(error)")
+        }
+    }
+
+    /// Opens `predictions.sqlite` in `dataDirectory` (created if missing).
+    public static func open(dataDirectory: URL) throws(PredictionLogError) -> PredictionLogStore {
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw PredictionLogError(.storage, "cannot create \(dataDirectory.path): \(error.localizedDescription)")
+        }
+        return try PredictionLogStore(path: dataDirectory.appendingPathComponent(fileName).path)
+    }
+
+    /// Named migrations; never changed once shipped (add new ones instead).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-predictions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE prediction (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        request_id TEXT NOT NULL,
+                        model TEXT NOT NULL CHECK (length(model) > 0),
+                        version INTEGER CHECK (version IS NULL OR version >= 1),
+                        alias TEXT,
+                        arrived_at REAL NOT NULL,
+                        status TEXT NOT NULL,
+                        latency_seconds REAL NOT NULL CHECK (latency_seconds >= 0),
+                        rows INTEGER NOT NULL CHECK (rows >= 0),
+                        inputs BLOB NOT NULL,
+                        outputs BLOB NOT NULL
+                    );
+                    CREATE INDEX prediction_by_request ON prediction(model, request_id);
+                    CREATE INDEX prediction_by_version_time ON prediction(model, version, arrived_at);
+                    CREATE INDEX prediction_by_time ON prediction(model, arrived_at);
+                    CREATE TABLE feedback (
+                        prediction_id INTEGER PRIMARY KEY REFERENCES prediction(id) ON DELETE CASCADE,
+                        labels TEXT NOT NULL,
+                        received_at REAL NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("v1-alert-history") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        rule TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('firing', 'resolved')),
+                        severity TEXT NOT NULL,
+                        metric TEXT NOT NULL,
+                        value REAL,
+                        threshold REAL NOT NULL,
+                        comparison TEXT NOT NULL,
+                        at REAL NOT NULL,
+                        notified INTEGER NOT NULL CHECK (notified IN (0, 1)),
+                        message TEXT NOT NULL
+                    );
+                    CREATE INDEX alert_event_by_time ON alert_event(at);
+                    """)
+        }
+        return migrator
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(PredictionLogError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as PredictionLogError {
+            throw error
+        } catch {
+            throw PredictionLogError(.storage, "prediction log write failed: \(error)")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(PredictionLogError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as PredictionLogError {
+            throw error
+        } catch {
+            throw PredictionLogError(.storage, "prediction log read failed: \(error)")
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes `entries` in one transaction.
+    public func insert(_ entries: [PredictionEntry]) throws(PredictionLogError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO prediction (request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for entry in entries {
+                try statement.execute(arguments: [
+                    entry.requestID, entry.model, entry.version, entry.alias, entry.arrivedAt, entry.status,
+                    max(0, entry.latencySeconds), entry.rows, Data(TensorBlob.encode(entry.inputs)), Data(TensorBlob.encode(entry.outputs)),
+                ])
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// Models with logged predictions.
+    public func models() throws(PredictionLogError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT model FROM prediction ORDER BY model") }
+    }
+
+    /// The newest version of `model` in the log; nil when nothing is logged.
+    public func latestVersion(of model: String) throws(PredictionLogError) -> Int? {
+        try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT version FROM prediction WHERE model = ? AND version IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [model])
+        }
+    }
+
+    /// Rows logged for `model` (every model when nil).
+    public func count(model: String? = nil) throws(PredictionLogError) -> Int {
+        try read { db in
+            if let model { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction WHERE model = ?", arguments: [model]) ?? 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction") ?? 0
+        }
+    }
+
+    static let selectColumns =
+        "p.id, p.request_id, p.model, p.version, p.alias, p.arrived_at, p.status, p.latency_seconds, p.inputs, p.outputs, f.labels"
+
+    static func prediction(_ row: Row) throws -> StoredPrediction {
+        let inputs: Data = row[8] ?? Data()
+        let outputs: Data = row[9] ?? Data()
+        let entry = PredictionEntry(
+            requestID: row[1], model: row[2], version: row[3], alias: row[4], arrivedAt: row[5], status: row[6], latencySeconds: row[7],
+            inputs: try TensorBlob.decode([UInt8](inputs)), outputs: try TensorBlob.decode([UInt8](outputs)))
+        let labels: String? = row[10]
+        return StoredPrediction(rowID: row[0], entry: entry, labels: labels.map(LabelValue.decodeList))
+    }
+
+    /// The latest prediction logged under `requestID` for `model`, with its labels.
+    public func prediction(model: String, requestID: String) throws(PredictionLogError) -> StoredPrediction? {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(Self.selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
+                    WHERE p.model = ? AND p.request_id = ? ORDER BY p.id DESC LIMIT 1
+                    """, arguments: [model, requestID]
+            ).map(Self.prediction)
+        }
+    }
+
+    /// Successful predictions of one model version that have labels, newest first, within `window`.
+    public func labeledPredictions(model: String, version: Int, window: QualityWindow) throws(PredictionLogError) -> [StoredPrediction] {
+        try read { db in
+            var sql = """
+                SELECT \(Self.selectColumns) FROM prediction p JOIN feedback f ON f.prediction_id = p.id
+                WHERE p.model = ? AND p.version = ? AND p.status = 'ok'
+                """
+            var arguments: StatementArguments = [model, version]
+            if case .since(let time) = window {
+                sql += " AND p.arrived_at >= ?"
+                arguments += [time]
+            }
+            sql += " ORDER BY p.id DESC"
+            var result: [StoredPrediction] = []
+            var examples = 0
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                let prediction = try Self.prediction(row)
+                result.append(prediction)
+                examples += prediction.labels?.count ?? 0
+                if case .last(let n) = window, examples >= n { break }
+            }
+            return result
+        }
+    }
+
+    /// Calls `body` for every prediction of `filter`, oldest first, reading `pageSize` rows at a time by
+    /// increasing row id (keyset pages: memory stays bounded by one page however large the log is).
+    public func forEachPrediction(
+        _ filter: ExportFilter, pageSize: Int = 500, _ body: (StoredPrediction) throws -> Void
+    ) throws(PredictionLogError) {
+        var after: Int64 = 0
+        while true {
+            let page: [StoredPrediction] = try read { db in
+                var sql = """
+                    SELECT \(Self.selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
+                    WHERE p.model = ? AND p.id > ?
+                    """
+                var arguments: StatementArguments = [filter.model, after]
+                if let version = filter.version {
+                    sql += " AND p.version = ?"
+                    arguments += [version]
+                }
+                if let since = filter.since {
+                    sql += " AND p.arrived_at >= ?"
+                    arguments += [since]
+                }
+                if let until = filter.until {
+                    sql += " AND p.arrived_at < ?"
+                    arguments += [until]
+                }
+                if filter.labeledOnly { sql += " AND f.labels IS NOT NULL" }
+                sql += " ORDER BY p.id LIMIT ?"
+                arguments += [max(1, pageSize)]
+                return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.prediction)
+            }
+            guard let last = page.last else { return }
+            do {
+                for prediction in page { try body(prediction) }
+            } catch let error as PredictionLogError {
+                throw error
+            } catch {
+                throw PredictionLogError(.storage, "\(error)")
+            }
+            after = last.rowID
+        }
+    }
+
+    // MARK: Retention
+
+    /// Deletes `model`'s predictions that arrived before `cutoff` (seconds since 1970); their feedback goes
+    /// with them (`ON DELETE CASCADE`). Returns the number of predictions deleted.
+    @discardableResult
+    public func deletePredictions(model: String, before cutoff: Double) throws(PredictionLogError) -> Int {
+        try write { db in
+            try db.execute(sql: "DELETE FROM prediction WHERE model = ? AND arrived_at < ?", arguments: [model, cutoff])
+            return db.changesCount
+        }
+    }
+}
+
+/// Which predictions a quality computation looks at.
+public enum QualityWindow: Sendable, Hashable {
+    /// Every labeled prediction.
+    case all
+    /// The newest N labeled examples.
+    case last(Int)
+    /// Predictions that arrived at or after this time (seconds since 1970).
+    case since(Double)
+}
+
+/// Which predictions an export reads.
+public struct ExportFilter: Sendable {
+    public var model: String
+    public var version: Int?
+    /// Seconds since 1970, inclusive.
+    public var since: Double?
+    /// Seconds since 1970, exclusive.
+    public var until: Double?
+    /// Only predictions with feedback.
+    public var labeledOnly: Bool
+
+    public init(model: String, version: Int? = nil, since: Double? = nil, until: Double? = nil, labeledOnly: Bool = false) {
+        self.model = model
+        self.version = version
+        self.since = since
+        self.until = until
+        self.labeledOnly = labeledOnly
+    }
+}

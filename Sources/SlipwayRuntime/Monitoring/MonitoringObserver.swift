@@ -1,0 +1,95 @@
+public import Logging
+import Metrics
+public import SlipwayMonitoring
+import Synchronization
+
+/// The ``InferenceObserver`` monitoring installs: records the request metrics, feeds the alert window,
+/// queues the prediction log row (per the model's `log` mode, without its `never_log` inputs) and logs
+/// failures with the request id. Never blocks: the row is written later by ``PredictionLogWriter``.
+public final class MonitoringObserver: InferenceObserver {
+    let queue: PredictionLogQueue
+    let settings: SlipwayConfiguration
+    let window: ServingWindow
+    let logger: Logger
+
+    /// Metric handles per (model, version, status), made once: creating them goes through the backend's lock.
+    struct Handles {
+        var requests: Counter
+        var queue: Timer
+        var compute: Timer
+        var total: Timer
+        var batch: Recorder
+        var hits: Counter
+        var misses: Counter
+    }
+
+    private let handles = Mutex<[String: Handles]>([:])
+
+    public init(queue: PredictionLogQueue, settings: SlipwayConfiguration, window: ServingWindow, logger: Logger) {
+        self.queue = queue
+        self.settings = settings
+        self.window = window
+        self.logger = logger
+    }
+
+    public func record(_ record: InferenceRecord) {
+        let status: String
+        switch record.status {
+        case .success: status = "ok"
+        case .failure(let code): status = code.rawValue
+        }
+        let version = record.version.map(String.init) ?? "unknown"
+        let metrics = handles(model: record.model, version: version, status: status)
+        metrics.requests.increment()
+        metrics.queue.recordSeconds(record.queueSeconds)
+        metrics.compute.recordSeconds(record.computeSeconds)
+        metrics.total.recordSeconds(record.totalSeconds)
+        metrics.batch.record(record.batchSize)
+        if record.status == .success { record.cacheHit ? metrics.hits.increment() : metrics.misses.increment() }
+        window.add(model: record.model, time: record.arrivedAt, latency: record.totalSeconds, ok: record.status == .success)
+
+        if case .failure = record.status {
+            logger.info(
+                "inference failed",
+                metadata: ["request_id": "\(record.requestID)", "model": "\(record.model)", "version": "\(version)", "status": "\(status)"])
+        } else {
+            logger.debug(
+                "inference finished",
+                metadata: [
+                    "request_id": "\(record.requestID)", "model": "\(record.model)", "version": "\(version)",
+                    "latency_ms": "\(record.totalSeconds * 1000)",
+                ])
+        }
+
+        let modelSettings = settings.settings(for: record.model).monitoring
+        guard modelSettings.log.keeps(random: Double.random(in: 0..<1)) else { return }
+        let entry = PredictionEntry(
+            requestID: record.requestID, model: record.model, version: record.version, alias: record.alias, arrivedAt: record.arrivedAt,
+            status: status, latencySeconds: record.totalSeconds,
+            inputs: LoggedTensor.tensors(record.inputs, excluding: modelSettings.neverLog), outputs: LoggedTensor.tensors(record.outputs))
+        if !queue.push(entry) {
+            MonitoringMetrics.rowsDropped(model: record.model)
+            logger.warning(
+                "prediction log queue is full; row dropped", metadata: ["request_id": "\(record.requestID)", "model": "\(record.model)"])
+        }
+    }
+
+    func handles(model: String, version: String, status: String) -> Handles {
+        let key = model + "\u{0}" + version + "\u{0}" + status
+        if let found = handles.withLock({ $0[key] }) { return found }
+        func timer(_ phase: String) -> Timer {
+            Timer(label: MonitoringMetrics.duration, dimensions: [("model", model), ("version", version), ("phase", phase)])
+        }
+        let made = Handles(
+            requests: Counter(label: MonitoringMetrics.requests, dimensions: [("model", model), ("version", version), ("status", status)]),
+            queue: timer("queue"), compute: timer("compute"), total: timer("total"),
+            batch: Recorder(label: MonitoringMetrics.batchSize, dimensions: [("model", model)], aggregate: true),
+            hits: Counter(label: MonitoringMetrics.cacheHits, dimensions: [("model", model)]),
+            misses: Counter(label: MonitoringMetrics.cacheMisses, dimensions: [("model", model)]))
+        handles.withLock { all in
+            if all.count > 10_000 { all.removeAll() }
+            all[key] = made
+        }
+        return made
+    }
+}

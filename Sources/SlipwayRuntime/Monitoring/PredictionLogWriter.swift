@@ -1,0 +1,56 @@
+public import Logging
+public import ServiceLifecycle
+public import SlipwayMonitoring
+
+/// The one task that writes the prediction log: drains the in-memory queue in batched transactions off the
+/// request path. On graceful shutdown it writes everything still queued before returning.
+public struct PredictionLogWriter: Service {
+    let queue: PredictionLogQueue
+    let store: PredictionLogStore
+    let batchSize: Int
+    let idleSleep: Duration
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - batchSize: rows per transaction at most.
+    ///   - idleSleep: how long to wait when the queue is empty.
+    public init(queue: PredictionLogQueue, store: PredictionLogStore, batchSize: Int = 512, idleSleep: Duration = .milliseconds(20), logger: Logger) {
+        self.queue = queue
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        self.idleSleep = idleSleep
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if await flushOnce() == 0 { try? await Task.sleep(for: idleSleep) }
+        }
+        var written = 0
+        while true {
+            let n = await flushOnce()
+            if n == 0 { break }
+            written += n
+        }
+        if written > 0 { logger.info("prediction log flushed", metadata: ["rows": "\(written)"]) }
+    }
+
+    /// Writes one batch; returns the rows taken from the queue.
+    @discardableResult
+    public func flushOnce() async -> Int {
+        let batch = queue.drain(limit: batchSize)
+        guard !batch.isEmpty else { return 0 }
+        do {
+            try await store.perform { store throws(PredictionLogError) in try store.insert(batch) }
+            for (model, count) in Dictionary(grouping: batch, by: \.model).mapValues(\.count) {
+                MonitoringMetrics.rowsWritten(model: model, count: count)
+            }
+        } catch {
+            for (model, count) in Dictionary(grouping: batch, by: \.model).mapValues(\.count) {
+                MonitoringMetrics.rowsDropped(model: model, count: count)
+            }
+            logger.error("prediction log write failed; rows dropped", metadata: ["rows": "\(batch.count)", "error": "\(error)"])
+        }
+        return batch.count
+    }
+}

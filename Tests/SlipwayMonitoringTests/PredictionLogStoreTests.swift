@@ -1,0 +1,122 @@
+import Foundation
+import SlipwayMonitoring
+import Testing
+
+/// The prediction log's database: tensors round-trip as typed blobs, feedback joins by request id, unknown
+/// ids are reported, retention takes the labels with the rows, exports page through the log.
+@Suite struct PredictionLogStoreTests {
+    static func temporaryStore() throws -> PredictionLogStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
+        return try PredictionLogStore.open(dataDirectory: dir)
+    }
+
+    static func floats(_ name: String, _ shape: [Int], _ values: [Float]) -> LoggedTensor {
+        var bytes: [UInt8] = []
+        for v in values { for b in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v.bitPattern >> (8 * UInt32(b)))) } }
+        return LoggedTensor(name: name, datatype: "FP32", shape: shape, data: bytes)
+    }
+
+    static func entry(_ id: String, model: String = "iris", version: Int = 1, at time: Double = 1000, rows: Int = 1) -> PredictionEntry {
+        PredictionEntry(
+            requestID: id, model: model, version: version, alias: nil, arrivedAt: time, status: "ok", latencySeconds: 0.001,
+            inputs: [floats("X", [rows, 2], (0..<(2 * rows)).map { Float($0) + 0.5 })],
+            outputs: [floats("y", [rows], (0..<rows).map { Float($0) })])
+    }
+
+    @Test func tensorBlobsRoundTripEveryKind() throws {
+        let tensors = [
+            Self.floats("X", [1, 3], [1.5, -2, 3.25]),
+            LoggedTensor(name: "ids", datatype: "INT64", shape: [2], data: [1, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255]),
+            LoggedTensor(name: "text", datatype: "BYTES", shape: [2], data: [], strings: ["a,b", "\"quoted\"\n"]),
+        ]
+        let decoded = try TensorBlob.decode(TensorBlob.encode(tensors))
+        #expect(decoded == tensors)
+        #expect(decoded[0].number(at: 2) == 3.25)
+        #expect(decoded[1].number(at: 1) == -1)
+        #expect(decoded[2].formatted(at: 0) == "a,b")
+        #expect(throws: PredictionLogError.self) { try TensorBlob.decode(Array(TensorBlob.encode(tensors).dropLast(3))) }
+    }
+
+    @Test func feedbackJoinsByRequestIDAndReportsUnknownAndInvalid() throws {
+        let store = try Self.temporaryStore()
+        try store.insert([Self.entry("a"), Self.entry("b", rows: 2)])
+        let result = try store.recordFeedback(
+            model: "iris",
+            [
+                FeedbackItem(requestID: "a", labels: [.number(1)]), FeedbackItem(requestID: "nope", labels: [.number(0)]),
+                FeedbackItem(requestID: "b", labels: [.number(1)]),
+            ], receivedAt: 2000)
+        #expect(result.accepted == 1)
+        #expect(result.unknownIDs == ["nope"])
+        #expect(result.invalid.map(\.id) == ["b"])
+        #expect(try store.prediction(model: "iris", requestID: "a")?.labels == [.number(1)])
+        // Another model's id space is separate.
+        #expect(try store.recordFeedback(model: "other", [FeedbackItem(requestID: "a", labels: [.number(1)])], receivedAt: 0).unknownIDs == ["a"])
+        // A second label replaces the first.
+        _ = try store.recordFeedback(model: "iris", [FeedbackItem(requestID: "a", labels: [.text("setosa")])], receivedAt: 3000)
+        #expect(try store.prediction(model: "iris", requestID: "a")?.labels == [.text("setosa")])
+    }
+
+    @Test func labeledPredictionsHonourTheWindow() throws {
+        let store = try Self.temporaryStore()
+        try store.insert((0..<5).map { Self.entry("r\($0)", at: Double(1000 + $0)) } + [Self.entry("v2", version: 2)])
+        _ = try store.recordFeedback(model: "iris", (0..<5).map { FeedbackItem(requestID: "r\($0)", labels: [.number(0)]) }, receivedAt: 0)
+        #expect(try store.labeledPredictions(model: "iris", version: 1, window: .all).count == 5)
+        #expect(try store.labeledPredictions(model: "iris", version: 1, window: .last(2)).map(\.entry.requestID) == ["r4", "r3"])
+        #expect(try store.labeledPredictions(model: "iris", version: 1, window: .since(1003)).count == 2)
+        #expect(try store.latestVersion(of: "iris") == 2)
+    }
+
+    @Test func retentionDeletesOldRowsAndTheirFeedback() throws {
+        let store = try Self.temporaryStore()
+        let day = 86_400.0
+        try store.insert([Self.entry("old", at: 0), Self.entry("new", at: 10 * day), Self.entry("keep", model: "forever", at: 0)])
+        _ = try store.recordFeedback(model: "iris", [FeedbackItem(requestID: "old", labels: [.number(1)])], receivedAt: 0)
+        let deleted = try store.enforce(retention: { RetentionPolicy(days: $0 == "forever" ? nil : 5) }, now: 10 * day)
+        #expect(deleted == ["iris": 1])
+        #expect(try store.prediction(model: "iris", requestID: "old") == nil)
+        #expect(try store.count(model: "iris") == 1)
+        #expect(try store.count(model: "forever") == 1)
+        // The feedback went with its prediction (ON DELETE CASCADE): an id reused later starts unlabeled.
+        try store.insert([Self.entry("old", at: 10 * day)])
+        #expect(try store.prediction(model: "iris", requestID: "old")?.labels == nil)
+    }
+
+    @Test func exportPagesThroughEveryRowInOrder() throws {
+        let store = try Self.temporaryStore()
+        try store.insert((0..<23).map { Self.entry("r\($0)", at: Double($0)) })
+        var seen: [String] = []
+        try store.forEachPrediction(ExportFilter(model: "iris"), pageSize: 5) { seen.append($0.entry.requestID) }
+        #expect(seen == (0..<23).map { "r\($0)" })
+        var window: [String] = []
+        try store.forEachPrediction(ExportFilter(model: "iris", since: 5, until: 8), pageSize: 2) { window.append($0.entry.requestID) }
+        #expect(window == ["r5", "r6", "r7"])
+    }
+
+    @Test func reopeningKeepsRowsAndMigrationsRunOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
+        try PredictionLogStore.open(dataDirectory: dir).insert([Self.entry("a")])
+        let again = try PredictionLogStore.open(dataDirectory: dir)
+        #expect(try again.count() == 1)
+    }
+
+    @Test func queueIsBoundedAndCountsDrops() {
+        let queue = PredictionLogQueue(capacity: 3)
+        for i in 0..<5 { queue.push(Self.entry("r\(i)")) }
+        #expect(queue.depth == 3)
+        #expect(queue.dropped == 2)
+        #expect(queue.drain(limit: 2).map(\.requestID) == ["r0", "r1"])
+        #expect(queue.drain().map(\.requestID) == ["r2"])
+        #expect(queue.depth == 0)
+    }
+
+    @Test func logModesParse() {
+        #expect(PredictionLogMode(parsing: "all") == .all)
+        #expect(PredictionLogMode(parsing: "sample( 0.25 )") == .sample(0.25))
+        #expect(PredictionLogMode(parsing: "sample(0)") == nil)
+        #expect(PredictionLogMode(parsing: "sample(1.5)") == nil)
+        #expect(PredictionLogMode(parsing: "some") == nil)
+        #expect(PredictionLogMode.sample(0.25).keeps(random: 0.2))
+        #expect(!PredictionLogMode.sample(0.25).keeps(random: 0.3))
+    }
+}
