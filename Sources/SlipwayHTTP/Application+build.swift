@@ -24,7 +24,9 @@ public func buildRouter(
     V2Controller(models: models, configuration: configuration).addRoutes(to: router)
     RepositoryController(models: models, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
     if let registry = models.source as? RegistryModelProvider {
-        ManagementController(registry: registry.service, pool: models.pool, configuration: configuration).addRoutes(to: router)
+        var management = ManagementController(registry: registry.service, pool: models.pool, configuration: configuration)
+        management.onChange = { await models.refresh() }
+        management.addRoutes(to: router)
     }
     OpenAPIController().addRoutes(to: router)
     if let drift {

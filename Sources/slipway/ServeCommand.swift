@@ -99,6 +99,17 @@ struct ServeCommand: AsyncParsableCommand {
         let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
             try MonitoringSystem.open(dataDirectory: data.url, configuration: settings, logger: logger)
         }
+        // Drift checks read the prediction log's windows against each version's registered reference dataset.
+        let references = RegistryReferenceSource(service: service)
+        let windows = PredictionLogWindowSource(store: monitoring.store) { model, version in
+            try await references.referenceDataset(model: model, version: version)?.columns
+        }
+        let drift = try CLIExit.reporting { () throws -> DriftMonitoringService in
+            try DriftMonitoringService(
+                references: references, windows: windows, historyPath: data.url.appendingPathComponent("drift.sqlite").path,
+                settings: { [settings] in settings.settings(for: $0).drift }, models: { try service.models().map(\.name) },
+                resolveVersion: { try references.version(of: $0, selector: $1) }, logger: logger)
+        }
         // Command-line flags override the configuration file's `server` section, which overrides the defaults.
         let server = settings.server
         let configuration = ServerConfiguration(
@@ -117,7 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(CLIExit.code(for: error))
         }
         let app = buildApplication(
-            configuration: configuration, models: provider, logger: logger, security: security,
+            configuration: configuration, models: provider, logger: logger, security: security, drift: drift,
             monitoring: MonitoringEndpoints(system: monitoring, renderMetrics: { MonitoringMetrics.addingHelp(to: metrics.emitToBuffer()) }),
             onServerRunning: { [scheme = security.usesTLS ? "https" : "http"] port in
                 // One line on stdout that scripts and tests can wait for.

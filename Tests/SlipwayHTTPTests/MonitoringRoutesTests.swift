@@ -19,7 +19,7 @@ import Testing
             let anonymous = try await client.execute(
                 uri: "/v2/models/echo/infer", method: .post, body: ByteBuffer(string: V2Fixtures.echoRequest))
             let generated = try #require(try V2Fixtures.json(anonymous)["id"]?.stringValue)
-            #expect(generated.count == 16)
+            #expect(generated.count >= 16)
             let failed = try await client.execute(uri: "/v2/models/iris/infer", method: .post, body: ByteBuffer(string: #"{"inputs":[]}"#))
             #expect(failed.status == .badRequest)
             try await MonitoringFixtures.waitForRows(system, model: "iris", count: 2)

@@ -11,9 +11,9 @@ import Testing
 @Suite struct OpenAPITests {
     /// Routes other branches add (statistics and repository extensions, monitoring): documented here ahead of
     /// their merge. Empty this list once they are merged; until then they may be absent from the router.
+    /// Routes registered only when monitoring and drift are set up (this test's router has neither; the monitoring
+    /// and drift route tests cover them).
     static let documentedAheadOfMerge: Set<String> = [
-        "GET /v2/models/stats", "GET /v2/models/{model}/stats", "GET /v2/models/{model}/versions/{version}/stats",
-        "POST /v2/repository/index", "POST /v2/repository/models/{model}/load", "POST /v2/repository/models/{model}/unload",
         "GET /metrics", "POST /api/v1/models/{model}/feedback", "GET /api/v1/models/{model}/quality", "GET /api/v1/models/{model}/drift",
         "GET /api/v1/models/{model}/drift/report", "GET /api/v1/alerts", "GET /api/v1/events",
     ]

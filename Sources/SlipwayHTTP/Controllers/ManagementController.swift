@@ -18,6 +18,9 @@ public struct ManagementController: Sendable {
     let service: ModelRegistryService
     let pool: InferencePool
     let maxBodySize: Int
+    /// Called after every successful change (upload, alias, archive) before the response: the server loads
+    /// and warms what the change makes it serve, so the next request sees it.
+    public var onChange: @Sendable () async -> Void = {}
 
     /// - Parameters:
     ///   - service: the registry the routes read and change.
@@ -42,14 +45,20 @@ public struct ManagementController: Sendable {
         router.get(RouterPath(models)) { _, _ in try await list() }
         router.get(RouterPath(model)) { request, context in try await show(request, context) }
         router.get(RouterPath("\(model)/versions")) { request, context in try await versions(request, context) }
-        router.post(RouterPath("\(model)/versions")) { request, context in try await upload(request, context) }
+        router.post(RouterPath("\(model)/versions")) { request, context in try await changed(try await upload(request, context)) }
         router.get(RouterPath(version)) { _, context in try await showVersion(context) }
-        router.post(RouterPath("\(version)/archive")) { _, context in try await archive(context) }
+        router.post(RouterPath("\(version)/archive")) { _, context in try await changed(try await archive(context)) }
         router.patch(RouterPath("\(model)/tags")) { request, context in try await tag(request, context, version: false) }
         router.patch(RouterPath("\(version)/tags")) { request, context in try await tag(request, context, version: true) }
-        router.put(RouterPath("\(model)/aliases/:alias")) { request, context in try await setAlias(request, context) }
-        router.delete(RouterPath("\(model)/aliases/:alias")) { _, context in try await deleteAlias(context) }
+        router.put(RouterPath("\(model)/aliases/:alias")) { request, context in try await changed(try await setAlias(request, context)) }
+        router.delete(RouterPath("\(model)/aliases/:alias")) { _, context in try await changed(try await deleteAlias(context)) }
         router.get(RouterPath("\(model)/history")) { _, context in try await history(context) }
+    }
+
+    /// Runs ``onChange`` after a successful change, then answers.
+    func changed(_ response: Response) async -> Response {
+        await onChange()
+        return response
     }
 
     // MARK: - Reading

@@ -205,6 +205,26 @@ public final class PredictionLogStore: Sendable {
         }
     }
 
+    /// The newest successful predictions of one model version, newest first, until they hold `examples` rows
+    /// (a request may carry several): the "last N rows" window of drift checks.
+    public func recentPredictions(model: String, version: Int, examples: Int) throws(PredictionLogError) -> [StoredPrediction] {
+        try read { db in
+            let sql = """
+                SELECT \(Self.selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
+                WHERE p.model = ? AND p.version = ? AND p.status = 'ok' ORDER BY p.id DESC
+                """
+            var result: [StoredPrediction] = []
+            var rows = 0
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [model, version])
+            while rows < examples, let row = try cursor.next() {
+                let prediction = try Self.prediction(row)
+                result.append(prediction)
+                rows += max(prediction.entry.rows, 1)
+            }
+            return result
+        }
+    }
+
     /// Calls `body` for every prediction of `filter`, oldest first, reading `pageSize` rows at a time by
     /// increasing row id (keyset pages: memory stays bounded by one page however large the log is).
     public func forEachPrediction(
