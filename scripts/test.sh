@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # promtool validates /metrics (Tests/SlipwayHTTPTests/MonitoringServeTests); that test skips without it.
 if ! command -v promtool >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "== installing promtool (Debian package prometheus)"
-    apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 || echo "promtool not installed; the /metrics format test will skip"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; } >/dev/null 2>&1 || echo "promtool not installed; the /metrics format test will skip"
 fi
 
 echo "== format (swift format lint, .swift-format)"
