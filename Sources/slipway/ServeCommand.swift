@@ -96,20 +96,6 @@ struct ServeCommand: AsyncParsableCommand {
         if insecureNoAuth { settings.security.insecureNoAuth = true }
         let metrics = ServeCommand.bootstrapObservability(logFormat: logFormat, logLevel: Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "slipway")
-        let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
-            try MonitoringSystem.open(dataDirectory: data.url, configuration: settings, logger: logger)
-        }
-        // Drift checks read the prediction log's windows against each version's registered reference dataset.
-        let references = RegistryReferenceSource(service: service)
-        let windows = PredictionLogWindowSource(store: monitoring.store) { model, version in
-            try await references.referenceDataset(model: model, version: version)?.columns
-        }
-        let drift = try CLIExit.reporting { () throws -> DriftMonitoringService in
-            try DriftMonitoringService(
-                references: references, windows: windows, historyPath: data.url.appendingPathComponent("drift.sqlite").path,
-                settings: { [settings] in settings.settings(for: $0).drift }, models: { try service.models().map(\.name) },
-                resolveVersion: { try references.version(of: $0, selector: $1) }, logger: logger)
-        }
         // Command-line flags override the configuration file's `server` section, which overrides the defaults.
         let server = settings.server
         let configuration = ServerConfiguration(
@@ -126,6 +112,22 @@ struct ServeCommand: AsyncParsableCommand {
             let line = (error as? SecurityError)?.message ?? "\(error)"
             FileHandle.standardError.write(Data("error: \(line)\n".utf8))
             throw ExitCode(CLIExit.code(for: error))
+        }
+        let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
+            try MonitoringSystem.open(
+                dataDirectory: data.url, configuration: settings, logger: logger,
+                redactor: { [settings] model in security.redactor(for: model, configuration: settings) })
+        }
+        // Drift checks read the prediction log's windows against each version's registered reference dataset.
+        let references = RegistryReferenceSource(service: service)
+        let windows = PredictionLogWindowSource(store: monitoring.store) { model, version in
+            try await references.referenceDataset(model: model, version: version)?.columns
+        }
+        let drift = try CLIExit.reporting { () throws -> DriftMonitoringService in
+            try DriftMonitoringService(
+                references: references, windows: windows, historyPath: data.url.appendingPathComponent("drift.sqlite").path,
+                settings: { [settings] in settings.settings(for: $0).drift }, models: { try service.models().map(\.name) },
+                resolveVersion: { try references.version(of: $0, selector: $1) }, logger: logger)
         }
         let app = buildApplication(
             configuration: configuration, models: provider, logger: logger, security: security, drift: drift,

@@ -1,6 +1,7 @@
 public import Logging
 import Metrics
 public import SlipwayMonitoring
+public import SlipwaySecurity
 import Synchronization
 
 /// The ``InferenceObserver`` monitoring installs: records the request metrics, feeds the alert window,
@@ -11,6 +12,8 @@ public final class MonitoringObserver: InferenceObserver {
     let settings: SlipwayConfiguration
     let window: ServingWindow
     let logger: Logger
+    /// Per model, the PII fields dropped or hashed before logging (nil: none).
+    let redactor: (@Sendable (String) -> PIIRedactor?)?
 
     /// Metric handles per (model, version, status), made once: creating them goes through the backend's lock.
     struct Handles {
@@ -25,7 +28,11 @@ public final class MonitoringObserver: InferenceObserver {
 
     private let handles = Mutex<[String: Handles]>([:])
 
-    public init(queue: PredictionLogQueue, settings: SlipwayConfiguration, window: ServingWindow, logger: Logger) {
+    public init(
+        queue: PredictionLogQueue, settings: SlipwayConfiguration, window: ServingWindow, logger: Logger,
+        redactor: (@Sendable (String) -> PIIRedactor?)? = nil
+    ) {
+        self.redactor = redactor
         self.queue = queue
         self.settings = settings
         self.window = window
@@ -66,11 +73,28 @@ public final class MonitoringObserver: InferenceObserver {
         let entry = PredictionEntry(
             requestID: record.requestID, model: record.model, version: record.version, alias: record.alias, arrivedAt: record.arrivedAt,
             status: status, latencySeconds: record.totalSeconds,
-            inputs: LoggedTensor.tensors(record.inputs, excluding: modelSettings.neverLog), outputs: LoggedTensor.tensors(record.outputs))
+            inputs: Self.redacted(LoggedTensor.tensors(record.inputs, excluding: modelSettings.neverLog), redactor?(record.model)),
+            outputs: LoggedTensor.tensors(record.outputs))
         if !queue.push(entry) {
             MonitoringMetrics.rowsDropped(model: record.model)
             logger.warning(
                 "prediction log queue is full; row dropped", metadata: ["request_id": "\(record.requestID)", "model": "\(record.model)"])
+        }
+    }
+
+    /// Inputs with PII fields dropped, or replaced by a BYTES tensor of keyed hashes of each element (so equal
+    /// values stay joinable for erasure and analysis, but cannot be read back).
+    static func redacted(_ tensors: [LoggedTensor], _ redactor: PIIRedactor?) -> [LoggedTensor] {
+        guard let redactor, !redactor.isEmpty else { return tensors }
+        return tensors.compactMap { tensor in
+            switch redactor.redaction(for: tensor.name) {
+            case nil: return tensor
+            case .drop: return nil
+            case .hash:
+                let count = tensor.shape.reduce(1, *)
+                let hashes = (0..<count).map { redactor.hash(tensor.formatted(at: $0) ?? "") }
+                return LoggedTensor(name: tensor.name, datatype: "BYTES", shape: tensor.shape, data: [], strings: hashes)
+            }
         }
     }
 

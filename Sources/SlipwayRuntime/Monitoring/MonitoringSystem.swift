@@ -3,6 +3,7 @@ public import Logging
 import Metrics
 public import ServiceLifecycle
 public import SlipwayMonitoring
+public import SlipwaySecurity
 import Synchronization
 
 extension InferenceError {
@@ -40,7 +41,11 @@ public final class MonitoringSystem: Sendable {
     /// - Parameters:
     ///   - store: the prediction log's database.
     ///   - configuration: per-model logging, retention and quality roles; alert rules.
-    public init(store: PredictionLogStore, configuration: SlipwayConfiguration, logger: Logger) {
+    ///   - redactor: per model, the PII fields dropped or replaced by a keyed hash before anything is logged.
+    public init(
+        store: PredictionLogStore, configuration: SlipwayConfiguration, logger: Logger,
+        redactor: (@Sendable (String) -> PIIRedactor?)? = nil
+    ) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -48,13 +53,17 @@ public final class MonitoringSystem: Sendable {
         let longest = configuration.monitoring.alertRules.map(\.window).max() ?? 0
         window = ServingWindow(horizon: max(3600, longest))
         alerts = AlertCenter(rules: configuration.monitoring.alertRules)
-        observer = MonitoringObserver(queue: queue, settings: configuration, window: window, logger: logger)
+        observer = MonitoringObserver(queue: queue, settings: configuration, window: window, logger: logger, redactor: redactor)
     }
 
     /// Opens `predictions.sqlite` in `dataDirectory`.
-    public static func open(dataDirectory: URL, configuration: SlipwayConfiguration, logger: Logger) throws(InferenceError) -> MonitoringSystem {
+    public static func open(
+        dataDirectory: URL, configuration: SlipwayConfiguration, logger: Logger, redactor: (@Sendable (String) -> PIIRedactor?)? = nil
+    ) throws(InferenceError) -> MonitoringSystem {
         do {
-            return MonitoringSystem(store: try PredictionLogStore.open(dataDirectory: dataDirectory), configuration: configuration, logger: logger)
+            return MonitoringSystem(
+                store: try PredictionLogStore.open(dataDirectory: dataDirectory), configuration: configuration, logger: logger,
+                redactor: redactor)
         } catch {
             throw InferenceError(error)
         }
