@@ -93,11 +93,11 @@ enum ServingFixtures {
             let unload = try await client.execute(uri: "/v2/repository/models/echo/unload", method: .post)
             #expect(unload.status == .ok)
             let refused = try await client.execute(uri: "/v2/models/echo/infer", method: .post, body: ByteBuffer(string: V2Fixtures.echoRequest))
-            #expect(refused.status == .serviceUnavailable)
-            #expect(refused.headers[.retryAfter] != nil)
+            #expect(refused.status == .badRequest)
+            #expect(refused.headers[.retryAfter] == nil)
             #expect(V2Fixtures.errorMessage(refused)?.contains("unloaded") == true)
             let notReady = try await client.execute(uri: "/v2/models/echo/ready", method: .get)
-            #expect(notReady.status == .serviceUnavailable)
+            #expect(notReady.status == .badRequest)
 
             let after = try V2Fixtures.json(try await client.execute(uri: "/v2/repository/index", method: .post)).arrayValue ?? []
             let echo = after.first { $0["name"]?.stringValue == "echo" }

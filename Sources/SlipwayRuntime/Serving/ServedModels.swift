@@ -69,7 +69,8 @@ public final class ServedModels: Sendable {
         let (entry, unloaded, current) = state.withLock { s in (s.entries[name], s.unloaded.contains(name), s.defaults[name]) }
         guard let entry else { throw InferenceError(.notFound, "unknown model '\(name)'") }
         guard !unloaded else {
-            throw InferenceError(.unavailable, "model '\(name)' is unloaded; POST /v2/repository/models/\(name)/load serves it again")
+            // Triton answers 400 for a model that is not loaded (the V2 ready route: 4xx means not ready).
+            throw InferenceError(.badRequest, "model '\(name)' is unloaded; POST /v2/repository/models/\(name)/load serves it again")
         }
         if version == nil || version == defaultAlias {
             if version != nil, entry.aliases[defaultAlias] == nil {
