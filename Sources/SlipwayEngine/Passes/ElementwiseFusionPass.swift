@@ -17,8 +17,11 @@ enum ElementwiseFusionPass {
 
     static func run(_ steps: [Step], facts: [String: ValueFact], pinned: Set<String>) -> [Step] {
         var producer: [String: Int] = [:]
+        // The steps reading each value (inputs and subgraph captures), found once for every component.
+        var readers: [String: [Int]] = [:]
         for (i, step) in steps.enumerated() {
             for name in step.node.outputs where !name.isEmpty { producer[name] = i }
+            for name in step.node.inputs + step.implicit where !name.isEmpty { readers[name, default: []].append(i) }
         }
         // Connected components of fusible steps (union-find over the edges between them).
         var shapes: [Int: [Dim]] = [:]
@@ -58,8 +61,8 @@ enum ElementwiseFusionPass {
             }
             var readOutside = Set<String>()
             var firstOutsideReader = steps.count
-            for (i, step) in steps.enumerated() where !memberSet.contains(i) {
-                for name in step.node.inputs + step.implicit where values.contains(name) {
+            for name in values {
+                for i in readers[name] ?? [] where !memberSet.contains(i) {
                     readOutside.insert(name)
                     firstOutsideReader = min(firstOutsideReader, i)
                 }
