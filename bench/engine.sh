@@ -3,14 +3,21 @@
 # ../shared/modelzoo at batch 1 and 64, in the same run. Prints a table; ratio = Slipway / onnxruntime
 # median latency (lower is better; < 1 means Slipway is faster).
 #
-#   bench/engine.sh [--iterations N] [--models "a b c"]
+#   bench/engine.sh [--iterations N] [--rounds R] [--models "a b c"]
+#
+# Each (model, batch) is measured in R rounds (default 3), Slipway then onnxruntime in each round, each round
+# N timed runs after 200 warm-up runs; the table shows the median over the rounds of each engine's median, so a
+# burst of load on the shared machine during one round does not decide the ratio. SLIPWAY_BIN=path uses a built
+# binary instead of building the release one (through the shared build lock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-iterations=2000
+iterations=1000
+rounds=3
 models=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --iterations) iterations="$2"; shift 2 ;;
+        --rounds) rounds="$2"; shift 2 ;;
         --models) models="$2"; shift 2 ;;
         *) echo "unknown argument $1" >&2; exit 64 ;;
     esac
@@ -23,22 +30,36 @@ if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q numpy onnxruntime
 fi
-swift build -c release --product slipway >&2
-slipway=$(swift build -c release --show-bin-path)/slipway
+py="$venv/bin/python"
+if [ -z "${SLIPWAY_BIN:-}" ]; then
+    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway >&2
+    SLIPWAY_BIN=$(swift build -c release --show-bin-path)/slipway
+fi
+median_us() { "$py" -c 'import json,sys; print(json.load(sys.stdin)["median_us"])'; }
 
 [ -n "$models" ] || models=$(cd "$zoo" && ls -d */ | tr -d / | tr '\n' ' ')
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg), $iterations runs x $rounds rounds, onnxruntime $("$py" -c 'import onnxruntime; print(onnxruntime.__version__)')"
 printf "%-30s %6s %14s %14s %8s\n" model batch slipway_us ort_us ratio
 for model in $models; do
     for batch in 1 64; do
         case_file="$zoo/$model/case_b$batch.json"
         [ -f "$case_file" ] || continue
-        s=$("$slipway" bench "$zoo/$model/model.onnx" --input "$case_file" --iterations "$iterations" --warmup 200 --json 2>/dev/null \
-            | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["median_us"])' || echo "error")
-        o=$("$venv/bin/python" bench/ort_bench.py "$zoo/$model/model.onnx" "$case_file" --iterations "$iterations" --warmup 200 \
-            | "$venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["median_us"])' || echo "error")
-        ratio=$("$venv/bin/python" -c "import sys
-try: print(f'{float(sys.argv[1])/float(sys.argv[2]):.3f}')
-except Exception: print('-')" "$s" "$o")
-        printf "%-30s %6s %14s %14s %8s\n" "$model" "$batch" "$s" "$o" "$ratio"
+        s_all=""; o_all=""
+        for _ in $(seq "$rounds"); do
+            s=$("$SLIPWAY_BIN" bench "$zoo/$model/model.onnx" --input "$case_file" --iterations "$iterations" --warmup 200 --json 2>/dev/null \
+                | median_us || echo "error")
+            o=$("$py" bench/ort_bench.py "$zoo/$model/model.onnx" "$case_file" --iterations "$iterations" --warmup 200 \
+                | median_us || echo "error")
+            s_all="$s_all $s"; o_all="$o_all $o"
+        done
+        "$py" - "$model" "$batch" "$s_all" "$o_all" <<'PY'
+import statistics, sys
+model, batch, s, o = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
+try:
+    sm, om = statistics.median(map(float, s)), statistics.median(map(float, o))
+    print(f"{model:<30} {batch:>6} {sm:>14.3f} {om:>14.3f} {sm / om:>8.3f}")
+except ValueError:
+    print(f"{model:<30} {batch:>6} {'error':>14} {'error':>14} {'-':>8}")
+PY
     done
 done

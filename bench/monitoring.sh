@@ -1,40 +1,59 @@
 #!/usr/bin/env bash
 # Monitoring benchmark (BENCHMARKS.md "Monitoring"): server throughput with the prediction log off (log: none)
 # versus on (log: all), and the prediction log's rows/s and drops at that load, read from /metrics.
-#   bench/monitoring.sh [runs=3] [seconds=8] [connections=64]
-# Builds the release binary through the shared build lock; needs wrk.
+# Both servers run side by side (same demo model); wrk alternates between them, RUNS times each, so machine
+# noise hits both alike; the script prints every run, the medians and the ratio on/off.
+#   bench/monitoring.sh [runs=5] [seconds=8] [connections=64]
+# Builds the release binary through the shared build lock (SLIPWAY_BIN=path skips that); needs wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-3}
+runs=${1:-5}
 seconds=${2:-8}
 connections=${3:-64}
-flock /tmp/slipway-swift-build.lock swift build -c release --product slipway > /tmp/slipway-bench-monitoring-build.log 2>&1 \
-    || { tail -20 /tmp/slipway-bench-monitoring-build.log; exit 1; }
-bin=.build/release/slipway
+if [ -z "${SLIPWAY_BIN:-}" ]; then
+    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway > /tmp/slipway-bench-monitoring-build.log 2>&1 \
+        || { tail -20 /tmp/slipway-bench-monitoring-build.log; exit 1; }
+    SLIPWAY_BIN=.build/release/slipway
+fi
 work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'for p in $(cat "$work"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"' EXIT
 
-metric() { # metric NAME: the sum of a metric's samples on /metrics
-    curl -s "http://127.0.0.1:$port/metrics" | awk -v n="$1" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%d", s }'
-}
-
+declare -A port
 for mode in none all; do
     printf 'models:\n  iris:\n    log: %s\n' "$mode" > "$work/$mode.yaml"
-    rm -rf "$work/data"
-    "$bin" serve --demo --data-dir "$work/data" --port 0 --config "$work/$mode.yaml" > "$work/out" 2> "$work/err" &
-    server=$!
-    for _ in $(seq 100); do grep -q "serving on" "$work/out" 2>/dev/null && break; sleep 0.1; done
-    port=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$work/out" | head -1)
-    url="http://127.0.0.1:$port/v2/models/iris/infer"
-    wrk -t2 -c"$connections" -d2s -s bench/serve-iris-demo.lua "$url" > /dev/null   # warm-up
-    sleep 1
-    rows_before=$(metric slipway_prediction_log_rows_total)
-    for run in $(seq "$runs"); do
-        rps=$(wrk -t2 -c"$connections" -d"${seconds}s" -s bench/serve-iris-demo.lua "$url" | awk '/Requests\/sec/ { print $2 }')
-        echo "log=$mode run=$run req/s=$rps"
-    done
-    sleep 1   # let the writer drain
-    rows=$(( $(metric slipway_prediction_log_rows_total) - rows_before ))
-    echo "log=$mode rows_written=$rows rows_per_s=$(( rows / (runs * seconds) )) dropped=$(metric slipway_prediction_log_dropped_total) queue_depth=$(metric slipway_prediction_log_queue_depth)"
-    kill -TERM $server; wait $server || true
+    "$SLIPWAY_BIN" serve --demo --data-dir "$work/data-$mode" --port 0 --config "$work/$mode.yaml" > "$work/$mode.out" 2> "$work/$mode.err" &
+    echo $! > "$work/$mode.pid"
+    for _ in $(seq 300); do grep -q "serving on" "$work/$mode.out" 2>/dev/null && break; sleep 0.1; done
+    port[$mode]=$(sed -n 's|^slipway serving on http://[^:]*:\([0-9]*\)$|\1|p' "$work/$mode.out" | head -1)
+    [ -n "${port[$mode]}" ] || { cat "$work/$mode.err" >&2; echo "log=$mode: server did not start" >&2; exit 1; }
 done
+
+metric() { # metric MODE NAME: the sum of a metric's samples on that server's /metrics
+    curl -s "http://127.0.0.1:${port[$1]}/metrics" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%d", s }'
+}
+load() { # load MODE SECONDS → "req/s non2xx"
+    wrk -t2 -c"$connections" -d"$2s" -s bench/serve-iris-demo.lua "http://127.0.0.1:${port[$1]}/v2/models/iris/infer" \
+        | awk '/Requests\/sec/ { r = $2 } /non2xx=/ { split($1, a, "="); n = a[2] } END { print r, n }'
+}
+
+for mode in none all; do load "$mode" 2 > /dev/null; done   # warm-up
+sleep 1
+rows_before=$(metric all slipway_prediction_log_rows_total)
+for run in $(seq "$runs"); do
+    for mode in none all; do
+        read -r rps non2xx < <(load "$mode" "$seconds")
+        echo "run=$run log=$mode req/s=$rps non2xx=$non2xx" | tee -a "$work/results"
+    done
+done
+sleep 2   # let the writer drain
+rows=$(( $(metric all slipway_prediction_log_rows_total) - rows_before ))
+echo "log=all rows_written=$rows rows_per_s=$(( rows / (runs * seconds) )) dropped=$(metric all slipway_prediction_log_dropped_total) queue_depth=$(metric all slipway_prediction_log_queue_depth)"
+python3 - "$work/results" <<'PY'
+import statistics, sys
+rps = {"none": [], "all": []}
+for line in open(sys.argv[1]):
+    fields = dict(f.split("=") for f in line.split())
+    rps[fields["log"]].append(float(fields["req/s"]))
+off, on = statistics.median(rps["none"]), statistics.median(rps["all"])
+print(f"median req/s: log none {off:,.0f}, log all {on:,.0f}; on/off = {on / off:.3f} (target >= 0.90)")
+PY

@@ -1,6 +1,5 @@
 import Foundation
 import SlipwayTestSupport
-import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -11,46 +10,15 @@ import Testing
 /// SIGTERM and a clean exit.
 @Suite struct ServeCommandTests {
     @Test func demoServesAPredictionAndStopsOnSIGTERM() async throws {
-        guard let binary = CLIRunner.binary else {
+        guard CLIRunner.binary != nil else {
             Issue.record("slipway binary not built")
             return
         }
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-serve-\(UUID().uuidString)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--demo", "--data-dir", dataDir.path, "--port", "0"]
-        process.currentDirectoryURL = SharedFixtures.packageRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdout = Mutex("")
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stdout.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-        defer {
-            if process.isRunning { process.terminate() }
-            out.fileHandleForReading.readabilityHandler = nil
-        }
-
-        // Wait for "slipway serving on http://127.0.0.1:PORT".
-        var base: String? = nil
-        for _ in 0..<600 where base == nil {
-            base = stdout.withLock { text in
-                text.split(separator: "\n").first { $0.hasPrefix("slipway serving on ") }.map { String($0.dropFirst("slipway serving on ".count)) }
-            }
-            if base == nil {
-                guard process.isRunning else { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        guard let base, let url = URL(string: "\(base)/v2/models/iris/infer") else {
-            let errors = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
-            Issue.record("the server did not start: \(errors)")
-            return
-        }
+        let server = try await LiveServer.start(["serve", "--demo", "--data-dir", dataDir.path, "--port", "0"])
+        defer { server.stop() }
+        let base = server.base
+        let url = server.url("/v2/models/iris/infer")
 
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
@@ -69,12 +37,9 @@ import Testing
         #expect(second.status == 5)
         #expect(second.stderr.hasPrefix("error: cannot serve on 127.0.0.1:\(port)"))
 
-        kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<300 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!process.isRunning)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        server.stop()
+        #expect(try await server.waitForExit() == 0)
+        #expect(server.exitedNormally)
     }
 
     @Test func invalidOptionsAreUsageErrors() throws {

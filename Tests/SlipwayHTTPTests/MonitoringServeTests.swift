@@ -1,6 +1,5 @@
 import Foundation
 import SlipwayTestSupport
-import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -17,69 +16,11 @@ import Testing
         return path.split(separator: ":").map { "\($0)/promtool" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    /// Text appended from a pipe's handler.
-    final class TextBuffer: Sendable {
-        let text = Mutex("")
-    }
-
-    final class Server: Sendable {
-        let process: Process
-        let base: String
-        let stderr: TextBuffer
-
-        init(dataDir: URL, config: URL) async throws {
-            guard let binary = CLIRunner.binary else { throw CocoaError(.fileNoSuchFile) }
-            process = Process()
-            process.executableURL = binary
-            process.arguments = [
-                "serve", "--demo", "--data-dir", dataDir.path, "--port", "0", "--config", config.path, "--log-format", "json", "--log-level",
-                "debug",
-            ]
-            process.currentDirectoryURL = SharedFixtures.packageRoot
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            let stdout = TextBuffer()
-            let stderr = TextBuffer()
-            self.stderr = stderr
-            out.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                stdout.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-            }
-            err.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                stderr.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-            }
-            try process.run()
-            var found: String?
-            for _ in 0..<600 where found == nil && process.isRunning {
-                found = stdout.text.withLock { text in
-                    text.split(separator: "\n").first { $0.hasPrefix("slipway serving on ") }.map {
-                        String($0.dropFirst("slipway serving on ".count))
-                    }
-                }
-                if found == nil { try await Task.sleep(for: .milliseconds(100)) }
-            }
-            guard let found else {
-                process.terminate()
-                throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(stderr.text.withLock { $0 })"])
-            }
-            base = found
-        }
-
-        func request(_ path: String, method: String = "GET", body: String? = nil) async throws -> (Int, String) {
-            var request = URLRequest(url: URL(string: base + path)!)
-            request.httpMethod = method
-            request.httpBody = body.map { Data($0.utf8) }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
-        }
-
-        func stop() async throws {
-            process.terminate()
-            for _ in 0..<300 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        }
+    /// The demo server with the monitoring config, JSON logs at debug level.
+    static func start(dataDir: URL, config: URL) async throws -> LiveServer {
+        try await LiveServer.start([
+            "serve", "--demo", "--data-dir", dataDir.path, "--port", "0", "--config", config.path, "--log-format", "json", "--log-level", "debug",
+        ])
     }
 
     static func directory() throws -> (data: URL, config: URL) {
@@ -95,7 +36,7 @@ import Testing
     @Test(.enabled(if: CLIRunner.binary != nil, "the slipway binary is not built"))
     func serveLogFeedbackQualityExport() async throws {
         let (dataDir, config) = try Self.directory()
-        let server = try await Server(dataDir: dataDir, config: config)
+        let server = try await Self.start(dataDir: dataDir, config: config)
         let (status, body) = try await server.request("/v2/models/iris/infer", method: "POST", body: Self.irisRequest)
         #expect(status == 200)
         #expect(body.contains(#""id":"live-1""#))
@@ -122,12 +63,12 @@ import Testing
             #expect(metrics.contains(name), "\(name) missing from /metrics")
         }
         #expect(metrics.contains(#"slipway_inference_requests_total{model="iris",version="1",status="ok"} 1"#))
-        try await server.stop()
-        #expect(server.process.terminationStatus == 0)
+        server.stop()
+        #expect(try await server.waitForExit() == 0)
 
         // JSON lines on stderr, the request id on the line about the request.
         // Every log line is JSON (--demo's one plain line about registering the model is not a log line).
-        let lines = server.stderr.text.withLock { $0 }.split(separator: "\n").filter { !$0.hasPrefix("registered demo model") }
+        let lines = server.stderr.split(separator: "\n").filter { !$0.hasPrefix("registered demo model") }
         #expect(!lines.isEmpty)
         #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "\(lines)")
         #expect(lines.contains { $0.contains(#""request_id":"live-1""#) && $0.contains("inference finished") })
@@ -158,11 +99,12 @@ import Testing
     @Test(.enabled(if: CLIRunner.binary != nil && MonitoringServeTests.promtool != nil, "promtool is not installed (Debian package prometheus)"))
     func metricsPassPromtool() async throws {
         let (dataDir, config) = try Self.directory()
-        let server = try await Server(dataDir: dataDir, config: config)
+        let server = try await Self.start(dataDir: dataDir, config: config)
         _ = try await server.request("/v2/models/iris/infer", method: "POST", body: Self.irisRequest)
         _ = try await server.request("/v2/models/iris/infer", method: "POST", body: "{}")
         let metrics = try await server.request("/metrics").1
-        try await server.stop()
+        server.stop()
+        _ = try await server.waitForExit()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.promtool ?? "promtool")
         process.arguments = ["check", "metrics"]

@@ -1,6 +1,5 @@
 import Foundation
 import SlipwayTestSupport
-import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -21,38 +20,12 @@ struct SecurityServeTests {
     }
 
     @Test func aServerWithAKeyRefusesRequestsWithoutIt() async throws {
-        guard let binary = CLIRunner.binary else { return }
         let dir = try SecurityTestSupport.temporaryDirectory()
         let created = try CLIRunner.run(["keys", "create", "--data-dir", dir.path, "--name", "t", "--role", "predictor", "--json"])
         let key = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["key"] as? String)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--demo", "--data-dir", dir.path, "--port", "0"]
-        process.currentDirectoryURL = SharedFixtures.packageRoot
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        let stdout = Mutex("")
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stdout.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-        defer {
-            if process.isRunning { process.terminate() }
-            out.fileHandleForReading.readabilityHandler = nil
-        }
-        var base: String?
-        for _ in 0..<600 where base == nil {
-            base = stdout.withLock { text in
-                text.split(separator: "\n").first { $0.hasPrefix("slipway serving on ") }.map { String($0.dropFirst("slipway serving on ".count)) }
-            }
-            if base == nil {
-                guard process.isRunning else { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        let url = try #require(base.flatMap { URL(string: "\($0)/v2/models/iris/infer") }, "the server did not start")
+        let server = try await LiveServer.start(["serve", "--demo", "--data-dir", dir.path, "--port", "0"])
+        defer { server.stop() }
+        let url = server.url("/v2/models/iris/infer")
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = try Data(contentsOf: SharedFixtures.packageRoot.appendingPathComponent("examples/iris/request.json"))
@@ -62,10 +35,10 @@ struct SecurityServeTests {
         let (_, accepted) = try await URLSession.shared.data(for: request)
         #expect((accepted as? HTTPURLResponse)?.statusCode == 200)
         // Health stays open on loopback.
-        let (_, health) = try await URLSession.shared.data(from: try #require(URL(string: "\(base ?? "")/v2/health/ready")))
+        let (_, health) = try await URLSession.shared.data(from: try #require(URL(string: "\(server.base)/v2/health/ready")))
         #expect((health as? HTTPURLResponse)?.statusCode == 200)
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        server.stop()
+        _ = try await server.waitForExit()
         let verify = try CLIRunner.run(["audit", "verify", "--data-dir", dir.path])
         #expect(verify.status == 0)
         #expect(verify.stdout.contains("intact: 3 entries"))

@@ -1,13 +1,18 @@
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import SlipwayRuntime
 import SlipwaySecurity
 
 /// Records every audited request (everything but health and metrics) in the audit trail: key id, role,
-/// method, route pattern, model, version, request id, status and time, never a payload. A change
-/// (``RouteRule/isChange``) is recorded before it runs, and does not run when that record cannot be
-/// written; every request's outcome is recorded after it, and a response whose record cannot be written is
-/// replaced by 503. The request id is the `X-Request-ID` header, or one made here and returned in it.
+/// method, route pattern, model, version, request id, status and time, never a payload. The request id is
+/// the `X-Request-ID` header, or one made here and returned in it.
+///
+/// A change (``RouteRule/isChange``) is recorded before it runs, and does not run when that record cannot be
+/// committed; its outcome is committed before the response leaves (a response whose record cannot be
+/// written is replaced by 503). An access (inference, reads) is queued for the audit writer's next group
+/// commit (``AuditWriter/record(_:)``) and answered without waiting for the disk; while the trail cannot be
+/// written, or falls too far behind, accesses are refused with 503 rather than served unrecorded.
 public struct AuditMiddleware: RouterMiddleware {
     public typealias Context = SlipwayRequestContext
     let security: ServerSecurity
@@ -18,7 +23,7 @@ public struct AuditMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let match = context.securityRoute, match.rule.isAudited else { return try await next(request, context) }
-        let requestID = Self.requestID(request) ?? UUID().uuidString.lowercased()
+        let requestID = Self.requestID(request) ?? RequestID.make()
         let identity = context.identity
         let audit = security.audit
         func event(_ action: String, status: Int?, detail: String? = nil) -> AuditEvent {
@@ -27,16 +32,26 @@ public struct AuditMiddleware: RouterMiddleware {
                 route: match.isUnknown ? request.uri.path : match.rule.pattern, model: match.model, version: match.version,
                 requestID: requestID, status: status, detail: detail)
         }
-        if match.rule.isChange { try await audit.append(event("http.begin", status: nil)) }
+        let isChange = match.rule.isChange
+        if isChange {
+            try await audit.append(event("http.begin", status: nil))
+        } else if let failure = audit.refusal {
+            // Refused before it runs: an access the trail cannot record is not served.
+            throw failure
+        }
         var response: Response
         do {
             response = try await next(request, context)
         } catch {
             let status = V2Error(error, request: request).status.code
-            try await audit.append(event("http", status: status))
+            if isChange { try await audit.append(event("http", status: status)) } else { try audit.record(event("http", status: status)) }
             throw error
         }
-        try await audit.append(event("http", status: response.status.code))
+        if isChange {
+            try await audit.append(event("http", status: response.status.code))
+        } else {
+            try audit.record(event("http", status: response.status.code))
+        }
         if Self.requestID(request) == nil, let name = HTTPField.Name.requestID { response.headers[name] = requestID }
         return response
     }

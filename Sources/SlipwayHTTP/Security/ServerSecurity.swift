@@ -172,8 +172,26 @@ public final class ServerSecurity: Sendable {
         cipher.map { DataKeyRotationService(cipher: $0, stores: stores, logger: logger) }
     }
 
-    /// The services to run with the server: the key refresher.
-    public var services: [any Service] { [KeyRefreshService(security: self)] }
+    /// The services to run with the server: the key refresher, and the audit drain (at shutdown, after the
+    /// server has finished its requests, it waits until every queued audit entry is committed).
+    public var services: [any Service] { [KeyRefreshService(security: self), AuditDrainService(audit: audit)] }
+}
+
+/// Waits for graceful shutdown, then until the audit writer has committed everything queued (it gives up at
+/// once when the trail cannot be written, and after `timeout` in any case).
+struct AuditDrainService: Service {
+    let audit: AuditWriter
+    var timeout: Duration = .seconds(10)
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await audit.drain() }
+            group.addTask { [timeout] in try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
 }
 
 /// Re-reads the API keys every ``ServerSecurity/refreshInterval``, so keys created or revoked with the CLI

@@ -18,9 +18,10 @@ public struct AuditLog: Sendable {
         try await database.write("write the audit trail") { db in try Self.append(event, in: db) }
     }
 
-    /// Appends events in one transaction, in order.
+    /// Appends events in one transaction, in order (the group commit of ``AuditWriter``): the head is read
+    /// once, each entry chains to the one before it in the batch, and the head moves once.
     public func append(_ events: [AuditEvent]) async throws(SecurityError) -> [AuditEntry] {
-        try await database.write("write the audit trail") { db in try events.map { try Self.append($0, in: db) } }
+        try await database.write("write the audit trail") { db in try Self.append(events, in: db) }
     }
 
     /// Appends an event synchronously (the CLI).
@@ -32,23 +33,37 @@ public struct AuditLog: Sendable {
     /// Appends inside an open transaction, so the entry commits or rolls back with the action it records.
     @discardableResult
     static func append(_ event: AuditEvent, in db: Database) throws -> AuditEntry {
+        try append([event], in: db)[0]
+    }
+
+    /// Appends events in order inside an open transaction; returns one entry per event (none for none).
+    static func append(_ events: [AuditEvent], in db: Database) throws -> [AuditEntry] {
+        guard !events.isEmpty else { return [] }
         let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE id = 1")
-        let seq = (head.map { $0["seq"] as Int } ?? 0) + 1
-        let entry = AuditEntry(event, seq: seq, prevHash: head.map { $0["hash"] as String } ?? AuditEntry.genesisHash)
-        try db.execute(
+        var seq = head.map { $0["seq"] as Int } ?? 0
+        var previous = head.map { $0["hash"] as String } ?? AuditEntry.genesisHash
+        let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO audit_entry (seq, time, actor, role, action, method, route, model, version, request_id, status, detail,
                     prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """)
+        var entries: [AuditEntry] = []
+        entries.reserveCapacity(events.count)
+        for event in events {
+            seq += 1
+            let entry = AuditEntry(event, seq: seq, prevHash: previous)
+            try insert.execute(arguments: [
                 entry.seq, entry.time, entry.actor, entry.role, entry.action, entry.method, entry.route, entry.model, entry.version,
                 entry.requestID, entry.status, entry.detail, entry.prevHash, entry.hash,
             ])
-        try db.execute(
-            sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            arguments: [entry.seq, entry.hash])
-        return entry
+            previous = entry.hash
+            entries.append(entry)
+        }
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+        ).execute(arguments: [seq, previous])
+        return entries
     }
 
     /// Walks the whole trail (streaming, in sequence order) and names the first bad entry.

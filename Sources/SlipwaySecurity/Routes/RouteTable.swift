@@ -66,7 +66,8 @@ public struct RouteTable: Sendable {
 
     /// The first rule whose method and pattern match; HEAD matches GET rules.
     public func match(method: String, path: String) -> RouteMatch {
-        let method = method.uppercased() == "HEAD" ? "GET" : method.uppercased()
+        let upper = method.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ? method.uppercased() : method
+        let method = upper == "HEAD" ? "GET" : upper
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         for rule in rules where rule.method == method {
             if let parameters = Self.match(rule.segments, segments) {
@@ -82,7 +83,7 @@ public struct RouteTable: Sendable {
         for (p, s) in zip(pattern, path) {
             if p.first == ":" {
                 let value = String(s)
-                parameters[String(p.dropFirst())] = value.removingPercentEncoding ?? value
+                parameters[String(p.dropFirst())] = value.utf8.contains(UInt8(ascii: "%")) ? (value.removingPercentEncoding ?? value) : value
             } else if p != s {
                 return nil
             }

@@ -39,6 +39,49 @@ import Testing
         }
     }
 
+    /// Four trees at a time for one row, against the reference tree by tree: uniform modes with and without
+    /// missing-value tracks (rows with and without NaN) and mixed modes (the per-tree fallback).
+    @Test(arguments: [([MLNodeMode.leq], false), ([.leq], true), ([.lt], true), ([.gt], false), ([.leq, .eq, .member], true)])
+    func acrossTreesMatchesReference(modes: [MLNodeMode], missing: Bool) throws {
+        var rng = MLTreeTraversalKernelTests.SplitMix(state: 4242 &+ UInt64(modes.count) &+ (missing ? 1 : 0))
+        let features = 9
+        for trees in [1, 3, 4, 13, 50] {
+            let model = try MLTreeTraversalKernelTests.randomForest(
+                &rng, trees: trees, depth: 11, features: features, modes: modes, missing: missing)
+            let rows = 40
+            var x = (0..<(rows * features)).map { _ in rng.unit() * 4 }
+            for i in Swift.stride(from: 3, to: x.count, by: 23) { x[i] = .nan }
+            var fast = [Int32](repeating: -1, count: trees)
+            var reference = [Int32](repeating: -2, count: 1)
+            for row in 0..<rows {
+                let noNaN = MLTreeTraversal.rowsHaveNoNaN(x, stride: features, firstRow: row, rowCount: 1)
+                #expect(noNaN == !x[(row * features)..<((row + 1) * features)].contains { $0.isNaN })
+                MLTreeTraversal.leavesAcrossTrees(model.forest, x: x, stride: features, row: row, into: &fast, rowHasNoNaN: noNaN)
+                for (t, root) in model.forest.roots.enumerated() {
+                    MLTreeTraversal.leavesReference(model.forest, root: root, x: x, stride: features, firstRow: row, rowCount: 1, into: &reference)
+                    #expect(fast[t] == reference[0], "tree \(t) of \(trees), row \(row)")
+                }
+            }
+        }
+    }
+
+    /// Forests that track missing values take the packed walks for blocks the caller found free of NaN.
+    @Test func noNaNBlocksUsePackedWalkWithSameLeaves() throws {
+        var rng = MLTreeTraversalKernelTests.SplitMix(state: 777)
+        let features = 6
+        let model = try MLTreeTraversalKernelTests.randomForest(&rng, trees: 20, depth: 12, features: features, modes: [.leq], missing: true)
+        #expect(model.forest.hasMissingTracks)
+        let rows = 70
+        let x = (0..<(rows * features)).map { _ in rng.unit() * 4 }
+        var fast = [Int32](repeating: -1, count: rows)
+        var reference = [Int32](repeating: -2, count: rows)
+        for root in model.forest.roots {
+            MLTreeTraversal.leaves(model.forest, root: root, x: x, stride: features, firstRow: 0, rowCount: rows, into: &fast, rowsHaveNoNaN: true)
+            MLTreeTraversal.leavesReference(model.forest, root: root, x: x, stride: features, firstRow: 0, rowCount: rows, into: &reference)
+            #expect(fast == reference)
+        }
+    }
+
     @Test func oneLeafTree() throws {
         var b = MLTreeBuilder<Float>(op: "test")
         let leaf = try b.addNode(feature: 0, threshold: 0, mode: .leaf, missingTrue: false)

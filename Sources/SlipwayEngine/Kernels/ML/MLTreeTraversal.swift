@@ -85,8 +85,12 @@ enum MLTreeTraversal {
     /// (row-major, `stride` features per row) reach in the tree rooted at `root`.
     @_specialize(exported:false,where T == Float)
     @_specialize(exported:false,where T == Double)
+    ///
+    /// `rowsHaveNoNaN` says the caller checked that these rows hold no NaN, so nodes that send NaN to their
+    /// true child behave like the others and the packed walks apply to forests that track missing values.
     static func leaves<T>(
-        _ forest: MLForest<T>, root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32]
+        _ forest: MLForest<T>, root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32],
+        rowsHaveNoNaN: Bool = false
     ) {
         guard rowCount > 0, leaves.count >= rowCount, (firstRow + rowCount) * stride <= x.count,
             forest.maxFeatureId < stride, root >= 0, Int(root) < forest.nodeCount
@@ -94,7 +98,9 @@ enum MLTreeTraversal {
             leavesReference(forest, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves)
             return
         }
-        if let mode = forest.uniformMode, !forest.hasMissingTracks, forest.packed.count == forest.nodeCount, stride > 0 {
+        if let mode = forest.uniformMode, !forest.hasMissingTracks || rowsHaveNoNaN, forest.packed.count == forest.nodeCount,
+            stride > 0
+        {
             let height = forest.rootHeights.count == forest.nodeCount ? Int(forest.rootHeights[Int(root)]) : -1
             if height >= 0 {
                 switch mode {
@@ -290,6 +296,109 @@ enum MLTreeTraversal {
                         }
                         out[r] = i
                         r += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether rows `firstRow ..< firstRow + rowCount` of `x` hold no NaN (so missing-value tracks cannot apply).
+    static func rowsHaveNoNaN<T: BinaryFloatingPoint>(_ x: [T], stride: Int, firstRow: Int, rowCount: Int) -> Bool {
+        let start = Swift.max(0, firstRow * stride)
+        let end = Swift.min(x.count, (firstRow + rowCount) * stride)
+        guard start < end else { return true }
+        var nan = false
+        for i in start..<end { nan = nan || x[i].isNaN }
+        return !nan
+    }
+
+    /// Writes into `treeLeaves[t]` the leaf that row `row` of `x` reaches in tree `t` (roots in
+    /// `forest.roots` order), for every tree. With a few rows there is no row-level parallelism to hide the
+    /// latency of each node load, so this walks four trees at a time instead (the four chains of loads are
+    /// independent). Same result as ``leaves(_:root:x:stride:firstRow:rowCount:into:rowsHaveNoNaN:)``
+    /// tree by tree, which it falls back to when the forest has no packed uniform-mode layout.
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
+    static func leavesAcrossTrees<T>(
+        _ forest: MLForest<T>, x: [T], stride: Int, row: Int, into treeLeaves: inout [Int32], rowHasNoNaN: Bool
+    ) {
+        let trees = forest.roots.count
+        guard trees > 0, treeLeaves.count >= trees else { return }
+        let packedReady =
+            forest.packed.count == forest.nodeCount && stride > 0 && row >= 0 && (row + 1) * stride <= x.count
+            && forest.maxFeatureId < stride && (!forest.hasMissingTracks || rowHasNoNaN)
+            && forest.roots.allSatisfy { $0 >= 0 && Int($0) < forest.nodeCount }
+        if packedReady, let mode = forest.uniformMode {
+            switch mode {
+            case .leq: return acrossTrees(forest.packed, roots: forest.roots, x: x, base: row * stride, into: &treeLeaves, <=)
+            case .lt: return acrossTrees(forest.packed, roots: forest.roots, x: x, base: row * stride, into: &treeLeaves, <)
+            case .gte: return acrossTrees(forest.packed, roots: forest.roots, x: x, base: row * stride, into: &treeLeaves, >=)
+            case .gt: return acrossTrees(forest.packed, roots: forest.roots, x: x, base: row * stride, into: &treeLeaves, >)
+            default: break
+            }
+        }
+        var one: [Int32] = [0]
+        for t in 0..<trees {
+            leaves(forest, root: forest.roots[t], x: x, stride: stride, firstRow: row, rowCount: 1, into: &one, rowsHaveNoNaN: rowHasNoNaN)
+            treeLeaves[t] = one[0]
+        }
+    }
+
+    /// The four-trees-at-a-time walk of one row over packed nodes (see ``leavesAcrossTrees``). A leaf's
+    /// children are itself, so each group of four ends when no walk moves.
+    @inline(__always)
+    static func acrossTrees<T>(
+        _ nodes: [MLPackedNode<T>], roots: [Int32], x: [T], base: Int, into treeLeaves: inout [Int32], _ hit: (T, T) -> Bool
+    ) {
+        // Safe because: the caller checked every root < nodeCount == nodes.count, children are < nodeCount
+        // (builder invariant), features are <= maxFeatureId < stride or 0 for leaves, the row's features
+        // base ..< base + stride lie within x, and treeLeaves holds >= roots.count slots. No pointer escapes.
+        x.withUnsafeBufferPointer { xb in
+            nodes.withUnsafeBufferPointer { nb in
+                roots.withUnsafeBufferPointer { rb in
+                    treeLeaves.withUnsafeMutableBufferPointer { ob in
+                        guard let xr = xb.baseAddress.map({ $0 + base }), let np = nb.baseAddress, let rp = rb.baseAddress,
+                            let out = ob.baseAddress
+                        else { return }
+                        let trees = rb.count
+                        var t = 0
+                        while t + 4 <= trees {
+                            var i0 = rp[t]
+                            var i1 = rp[t + 1]
+                            var i2 = rp[t + 2]
+                            var i3 = rp[t + 3]
+                            while true {
+                                let n0 = np[Int(i0)]
+                                let n1 = np[Int(i1)]
+                                let n2 = np[Int(i2)]
+                                let n3 = np[Int(i3)]
+                                let j0 = hit(xr[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
+                                let j1 = hit(xr[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
+                                let j2 = hit(xr[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
+                                let j3 = hit(xr[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
+                                if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { break }
+                                i0 = j0
+                                i1 = j1
+                                i2 = j2
+                                i3 = j3
+                            }
+                            out[t] = i0
+                            out[t + 1] = i1
+                            out[t + 2] = i2
+                            out[t + 3] = i3
+                            t += 4
+                        }
+                        while t < trees {
+                            var i = rp[t]
+                            while true {
+                                let n = np[Int(i)]
+                                let j = hit(xr[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+                                if j == i { break }
+                                i = j
+                            }
+                            out[t] = i
+                            t += 1
+                        }
                     }
                 }
             }

@@ -324,73 +324,95 @@ extension MLTreeModel {
     /// Rows are processed in blocks of 128; within a block trees run in order, so each row sums its trees
     /// in tree order as onnxruntime's single-threaded path does. With one target, onnxruntime adds each
     /// leaf's first weight and (for SUM/AVERAGE) never marks the score as set; with several targets every
-    /// weight is added to its target and marks it.
+    /// weight is added to its target and marks it. Fewer than four rows are walked row by row, four trees at a
+    /// time (``MLTreeTraversal/leavesAcrossTrees``), then aggregated in the same tree order.
     @_specialize(exported:false,where T == Float)
     @_specialize(exported:false,where T == Double)
     func accumulate(x: [T], rows: Int, stride: Int, aggregate: MLAggregate) -> MLTreeScores<T> {
-        let n = targetCount
         // Local arrays (not the struct's fields) so the inner loops index plain uniquely held buffers.
-        var score = [T](repeating: 0, count: rows * n)
-        var has = [Bool](repeating: false, count: rows * n)
+        var score = [T](repeating: 0, count: rows * targetCount)
+        var has = [Bool](repeating: false, count: rows * targetCount)
+        if rows < 4 {
+            var treeLeaves = [Int32](repeating: 0, count: treeCount)
+            for row in 0..<rows {
+                let noNaN = MLTreeTraversal.rowsHaveNoNaN(x, stride: stride, firstRow: row, rowCount: 1)
+                MLTreeTraversal.leavesAcrossTrees(forest, x: x, stride: stride, row: row, into: &treeLeaves, rowHasNoNaN: noNaN)
+                for t in 0..<treeCount {
+                    add(leaves: treeLeaves, from: t, count: 1, firstRow: row, aggregate: aggregate, score: &score, has: &has)
+                }
+            }
+            return MLTreeScores<T>(score: score, has: has)
+        }
         let block = 128
         var leaves = [Int32](repeating: 0, count: block)
         var start = 0
         while start < rows {
             let count = Swift.min(block, rows - start)
+            // Forests with missing-value tracks keep the plain walk here even for rows without NaN: on
+            // LightGBM's deep, unbalanced trees the four-row lockstep walk measured slower (bench/engine.sh).
             for root in forest.roots {
                 MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: start, rowCount: count, into: &leaves)
-                if n == 1 {
-                    switch aggregate {
-                    case .sum, .average:
-                        for r in 0..<count { score[start + r] += leafValue[Int(leaves[r])] }
-                    case .min:
-                        for r in 0..<count {
-                            let v = leafValue[Int(leaves[r])]
-                            if !has[start + r] || v < score[start + r] { score[start + r] = v }
-                            has[start + r] = true
-                        }
-                    case .max:
-                        for r in 0..<count {
-                            let v = leafValue[Int(leaves[r])]
-                            if !has[start + r] || v > score[start + r] { score[start + r] = v }
-                            has[start + r] = true
-                        }
-                    }
-                } else {
-                    for r in 0..<count {
-                        let leaf = Int(leaves[r])
-                        let first = Int(weightStart[leaf])
-                        let end = first + Int(weightCount[leaf])
-                        let base = (start + r) * n
-                        switch aggregate {
-                        case .sum, .average:
-                            for w in first..<end {
-                                let k = base + Int(weightTargets[w])
-                                score[k] += weightValues[w]
-                                has[k] = true
-                            }
-                        case .min:
-                            for w in first..<end {
-                                let k = base + Int(weightTargets[w])
-                                let v = weightValues[w]
-                                if !has[k] || v < score[k] { score[k] = v }
-                                has[k] = true
-                            }
-                        case .max:
-                            for w in first..<end {
-                                let k = base + Int(weightTargets[w])
-                                let v = weightValues[w]
-                                if !has[k] || v > score[k] { score[k] = v }
-                                has[k] = true
-                            }
-                        }
-                    }
-                }
+                add(leaves: leaves, from: 0, count: count, firstRow: start, aggregate: aggregate, score: &score, has: &has)
             }
             start += count
         }
-        let scores = MLTreeScores<T>(score: score, has: has)
-        return scores
+        return MLTreeScores<T>(score: score, has: has)
+    }
+
+    /// Adds one tree's leaves for rows `firstRow ..< firstRow + count` (`leaves[from + r]` is row
+    /// `firstRow + r`'s leaf) into the scores.
+    @inline(__always)
+    private func add(
+        leaves: [Int32], from: Int, count: Int, firstRow start: Int, aggregate: MLAggregate, score: inout [T], has: inout [Bool]
+    ) {
+        let n = targetCount
+        if n == 1 {
+            switch aggregate {
+            case .sum, .average:
+                for r in 0..<count { score[start + r] += leafValue[Int(leaves[from + r])] }
+            case .min:
+                for r in 0..<count {
+                    let v = leafValue[Int(leaves[from + r])]
+                    if !has[start + r] || v < score[start + r] { score[start + r] = v }
+                    has[start + r] = true
+                }
+            case .max:
+                for r in 0..<count {
+                    let v = leafValue[Int(leaves[from + r])]
+                    if !has[start + r] || v > score[start + r] { score[start + r] = v }
+                    has[start + r] = true
+                }
+            }
+            return
+        }
+        for r in 0..<count {
+            let leaf = Int(leaves[from + r])
+            let first = Int(weightStart[leaf])
+            let end = first + Int(weightCount[leaf])
+            let base = (start + r) * n
+            switch aggregate {
+            case .sum, .average:
+                for w in first..<end {
+                    let k = base + Int(weightTargets[w])
+                    score[k] += weightValues[w]
+                    has[k] = true
+                }
+            case .min:
+                for w in first..<end {
+                    let k = base + Int(weightTargets[w])
+                    let v = weightValues[w]
+                    if !has[k] || v < score[k] { score[k] = v }
+                    has[k] = true
+                }
+            case .max:
+                for w in first..<end {
+                    let k = base + Int(weightTargets[w])
+                    let v = weightValues[w]
+                    if !has[k] || v > score[k] { score[k] = v }
+                    has[k] = true
+                }
+            }
+        }
     }
 
     /// Regression output (TreeEnsembleRegressor, TreeEnsemble): base values, averaging and the post transform
