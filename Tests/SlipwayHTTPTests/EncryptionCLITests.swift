@@ -24,8 +24,9 @@ struct EncryptionCLITests {
         // Rows written by a server with that ring.
         let ring = try #require(try DataKeyRing.load(dataDirectory: dir, environment: [:]))
         #expect(ring.file?.lastPathComponent == "data.key")
-        let store = try PredictionLogStore.open(dataDirectory: dir, sealer: DataSealer(cipher: ring.cipher))
-        try store.insert([
+        // (Each store is closed before other processes use the file: reading the file's bytes in this process
+        // while a connection is open would drop this process's SQLite locks.)
+        try PredictionLogStore.open(dataDirectory: dir, sealer: DataSealer(cipher: ring.cipher)).insert([
             EncryptionAtRestTests.entry("r1", customer: "CLI-MARKER-1", model: "credit"),
             EncryptionAtRestTests.entry("r2", customer: "CLI-MARKER-2", model: "credit"),
         ])
@@ -42,7 +43,7 @@ struct EncryptionCLITests {
         #expect(reencrypt.status == 0, "\(reencrypt.stderr)")
         #expect(reencrypt.stdout.contains("prediction log: 2 record(s) re-encrypted under data key \(k2)"), "\(reencrypt.stdout)")
         #expect(reencrypt.stdout.contains("older keys may now be removed"))
-        #expect(try store.sealingStatus().predictions == [k2: 2])
+        #expect(try PredictionLogStore.open(dataDirectory: dir).sealingStatus().predictions == [k2: 2])
         let file = dir.appendingPathComponent("data.key")
         let lines = String(decoding: try Data(contentsOf: file), as: UTF8.self).split(separator: "\n")
         #expect(lines.count == 2)

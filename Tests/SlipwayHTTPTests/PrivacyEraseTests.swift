@@ -94,12 +94,14 @@ import Testing
     @Test func eraseOverHTTPIsForAdminsAndAudited() async throws {
         let fixture = try SecurityFixture()
         let system = try MonitoringFixtures.system()
+        // Arrived now: the retention pass the application runs keeps them.
+        let now = Date().timeIntervalSince1970
         try system.store.insert([
             PredictionEntry(
-                requestID: "r1", model: "iris", version: 1, alias: nil, arrivedAt: 1, status: "ok", latencySeconds: 0.01,
+                requestID: "r1", model: "iris", version: 1, alias: nil, arrivedAt: now, status: "ok", latencySeconds: 0.01,
                 inputs: [MonitoringTestTensors.floats("X", [1, 4], [5.1, 2.5, 3.0, 1.1])], outputs: []),
             PredictionEntry(
-                requestID: "r2", model: "iris", version: 1, alias: nil, arrivedAt: 1, status: "ok", latencySeconds: 0.01,
+                requestID: "r2", model: "iris", version: 1, alias: nil, arrivedAt: now, status: "ok", latencySeconds: 0.01,
                 inputs: [MonitoringTestTensors.floats("X", [1, 4], [6.1, 2.8, 4.0, 1.3])], outputs: []),
         ])
         let app = buildApplication(

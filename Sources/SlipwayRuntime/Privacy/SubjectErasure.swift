@@ -1,6 +1,6 @@
 import Dispatch
-import SlipwayRegistry
 public import SlipwayMonitoring
+import SlipwayRegistry
 public import SlipwaySecurity
 
 /// Erasure of a data subject's rows, the one implementation behind `slipway privacy erase` and
