@@ -3,7 +3,12 @@ import SlipwayMonitoring
 import SlipwayRuntime
 import SlipwaySecurity
 import SlipwayTestSupport
+import Synchronization
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Encryption at rest and erasure from the command line (the built binary), with the key ring where
 /// `slipway keys rotate-data-key` puts it by default (`DATA_DIR/data.key`): exports read sealed rows,
@@ -71,5 +76,79 @@ struct EncryptionCLITests {
         #expect(locked.status == 6)
         #expect(locked.stderr.contains("data key '\(k2)'"), "\(locked.stderr)")
         #expect(!locked.stdout.contains("CLI-MARKER-2"))
+    }
+
+    /// `slipway serve` with the default ring: payloads and feedback posted over HTTP are sealed, a rotation
+    /// made while it runs is picked up and the stored rows move to the new key, and the file never holds the label.
+    @Test func aLiveServerSealsWhatItLogsAndFollowsARotation() async throws {
+        guard let binary = CLIRunner.binary else { return }
+        let dir = try EncryptionAtRestTests.directory()
+        #expect(try CLIRunner.run(["keys", "rotate-data-key", "--data-dir", dir.path]).status == 0)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--demo", "--data-dir", dir.path, "--port", "0"]
+        process.currentDirectoryURL = SharedFixtures.packageRoot
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let stdout = Mutex("")
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            stdout.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        defer {
+            if process.isRunning { process.terminate() }
+            out.fileHandleForReading.readabilityHandler = nil
+        }
+        var base: String?
+        for _ in 0..<600 where base == nil {
+            base = stdout.withLock { text in
+                text.split(separator: "\n").first { $0.hasPrefix("slipway serving on ") }.map { String($0.dropFirst("slipway serving on ".count)) }
+            }
+            if base == nil {
+                guard process.isRunning else { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let server = try #require(base, "the server did not start")
+        func post(_ path: String, _ body: String) async throws -> (Int, String) {
+            var request = URLRequest(url: try #require(URL(string: server + path)))
+            request.httpMethod = "POST"
+            request.httpBody = Data(body.utf8)
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        let (status, _) = try await post(
+            "/v2/models/iris/infer", #"{"id":"live-1","inputs":[{"name":"X","shape":[1,4],"datatype":"FP32","data":[[5.1,2.5,3.0,1.1]]}]}"#)
+        #expect(status == 200)
+        var accepted = false
+        for _ in 0..<300 where !accepted {
+            let (_, answer) = try await post("/api/v1/models/iris/feedback", #"{"id":"live-1","label":"LIVE-LABEL-MARKER"}"#)
+            accepted = answer.contains("\"accepted\":1")
+            if !accepted { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(accepted)
+
+        // Rotate while it runs: the stored rows move to the new key in the background.
+        let rotated = try CLIRunner.run(["keys", "rotate-data-key", "--data-dir", dir.path, "--json"])
+        let k2 = try Self.keyID(rotated.stdout)
+        var sealing = SealingStatus()
+        for _ in 0..<600 {
+            sealing = try PredictionLogStore.open(dataDirectory: dir).sealingStatus()
+            if sealing.predictions == [k2: 1] && sealing.feedback == [k2: 1] { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(sealing.predictions == [k2: 1])
+        #expect(sealing.feedback == [k2: 1])
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+
+        #expect(!EncryptionAtRestTests.contains(try EncryptionAtRestTests.fileBytes(dir), "LIVE-LABEL-MARKER"))
+        let ring = try #require(try DataKeyRing.load(dataDirectory: dir, environment: [:]))
+        let read = try PredictionLogStore.open(dataDirectory: dir, sealer: DataSealer(cipher: ring.cipher)).prediction(
+            model: "iris", requestID: "live-1")
+        #expect(read?.labels == [.text("LIVE-LABEL-MARKER")])
+        #expect(read?.entry.inputs.first?.formatted(at: 0) == "5.1")
     }
 }
