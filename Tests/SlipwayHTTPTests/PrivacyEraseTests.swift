@@ -71,6 +71,23 @@ import Testing
         #expect(number.erased["predictions"] == 1)
     }
 
+    @Test func erasedPlainValuesDoNotLingerInTheFile() throws {
+        let dir = try EncryptionAtRestTests.directory()
+        do {
+            let store = try PredictionLogStore.open(dataDirectory: dir)
+            try store.insert([
+                Self.entry("a", customer: "ERASE-ME-4b1d", email: "x@example.com", age: 1),
+                Self.entry("b", customer: "KEEP-ME-77aa", email: "y@example.com", age: 2),
+            ])
+            #expect(EncryptionAtRestTests.contains(try EncryptionAtRestTests.fileBytes(dir), "ERASE-ME-4b1d"))
+            let erasure = SubjectErasure(registry: nil, predictionLog: store, hashKey: Self.hashKey)
+            _ = try erasure.erase(try erasure.request(model: "credit", field: "customer_id", value: "ERASE-ME-4b1d"), actor: "test") { _ in }
+        }
+        let bytes = try EncryptionAtRestTests.fileBytes(dir)
+        #expect(!EncryptionAtRestTests.contains(bytes, "ERASE-ME-4b1d"))
+        #expect(EncryptionAtRestTests.contains(bytes, "KEEP-ME-77aa"))
+    }
+
     @Test func badRequestsNameTheFieldAndNothingIsErasedUnaudited() throws {
         let store = try Self.store(sealed: true)
         let erasure = SubjectErasure(registry: try V2Fixtures.registry(), predictionLog: store, hashKey: Self.hashKey)
