@@ -34,6 +34,11 @@ public func buildRouter(
         EventsController(drift: drift).addRoutes(to: router)
     }
     monitoring.addRoutes(to: router, maxBodySize: configuration.maxBodySize)
+    if let security {
+        let erasure = SubjectErasure(
+            registry: (models.source as? RegistryModelProvider)?.service, predictionLog: monitoring.system?.store, hashKey: security.privacyHashKey)
+        PrivacyController(erasure: erasure, security: security, maxBodySize: configuration.maxBodySize).addRoutes(to: router)
+    }
     return router
 }
 
@@ -70,7 +75,11 @@ public func buildApplication(
         server: security?.httpServer ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
         services: [pool, ModelWatcher(models: served, interval: models.pollInterval)] + (security?.services ?? [])
-            + (drift.map { [$0 as any Service] } ?? []) + monitoring.services(),
+            + (drift.map { [$0 as any Service] } ?? []) + monitoring.services()
+            + (security?.rotationService(
+                stores: ServerSecurity.resealableStores(monitoring: monitoring.system, registry: (models as? RegistryModelProvider)?.service),
+                logger: logger
+            ).map { [$0 as any Service] } ?? []),
         onServerRunning: { channel in
             security?.logPosture(host: configuration.host, logger: logger)
             await onServerRunning(channel.localAddress?.port ?? configuration.port)

@@ -11,15 +11,22 @@ public import Foundation
 /// `root/tmp/`, fsynced, renamed into place and its directory fsynced, so a file under `sha256/` is always
 /// complete, and a crash leaves at most a stray file in `tmp/`, which no row names. Reads check the size and
 /// the hash, so a tampered or truncated file is refused.
+///
+/// Reference datasets (subject data) are stored sealed when a data key is configured (``putSealed(_:)``):
+/// the file keeps the plaintext's hash as its name, and reads open it transparently (see `ArtifactSealer.swift`).
 public struct ArtifactStore: Sendable {
     public let root: URL
+    /// Seals reference datasets and opens sealed files; nil: nothing is sealed, and sealed files cannot be read.
+    public let sealer: (any ArtifactSealer)?
 
     static let chunkSize = 1 << 20
 
     /// - Parameters:
     ///   - root: the `artifacts` folder; created with its `sha256/` and `tmp/` subfolders when missing.
-    public init(root: URL) throws(RegistryError) {
+    ///   - sealer: the data cipher, when encryption at rest is configured.
+    public init(root: URL, sealer: (any ArtifactSealer)? = nil) throws(RegistryError) {
         self.root = root
+        self.sealer = sealer
         for dir in [root, root.appendingPathComponent("sha256"), root.appendingPathComponent("tmp")] {
             do {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -42,18 +49,23 @@ public struct ArtifactStore: Sendable {
         let digest = SHA256.hash(data: data).hexString
         let ref = ArtifactRef(sha256: digest, size: Int64(data.count))
         if try isStored(ref) { return ref }
+        try write(data, as: ref)
+        return ref
+    }
+
+    /// Writes `bytes` as the file of `ref` (replacing it): fsynced in `tmp/`, renamed into place.
+    func write(_ bytes: Data, as ref: ArtifactRef) throws(RegistryError) {
         let tmp = try temporaryFile()
         do {
             let handle = try FileHandle(forWritingTo: tmp)
             defer { try? handle.close() }
-            try handle.write(contentsOf: data)
+            try handle.write(contentsOf: bytes)
             try handle.synchronize()
         } catch {
             try? FileManager.default.removeItem(at: tmp)
-            throw .storage("cannot write artifact \(digest): \(error.localizedDescription)")
+            throw .storage("cannot write artifact \(ref.sha256): \(error.localizedDescription)")
         }
         try commit(tmp, as: ref)
-        return ref
     }
 
     /// Stores a file by streaming it (hash while copying, 1 MiB at a time); returns its hash and size.
@@ -91,6 +103,7 @@ public struct ArtifactStore: Sendable {
     }
 
     /// Reads an artifact, checking its size and SHA-256; `label` names what it is in errors (`model iris:3`).
+    /// A sealed file (a reference dataset written with a data key) is opened with ``sealer`` first.
     public func data(_ ref: ArtifactRef, label: String) throws(RegistryError) -> Data {
         let url = url(for: ref.sha256)
         guard FileManager.default.fileExists(atPath: url.path) else {
@@ -102,6 +115,7 @@ public struct ArtifactStore: Sendable {
         } catch {
             throw .integrity("cannot read the artifact of \(label) (\(url.path)): \(error.localizedDescription)")
         }
+        if Self.sealingKeyID(of: data) != nil, !isPlain(data, ref) { return try opened(data, ref: ref, label: label, with: sealer) }
         guard Int64(data.count) == ref.size else {
             throw .integrity(
                 "the artifact of \(label) is corrupt: \(url.path) holds \(data.count) bytes, \(ref.size) were registered (truncated or tampered)")
@@ -117,6 +131,10 @@ public struct ArtifactStore: Sendable {
     public func verify(_ ref: ArtifactRef, label: String) throws(RegistryError) {
         let url = url(for: ref.sha256)
         let (digest, size) = try Self.hashFile(url, label: label)
+        if digest != ref.sha256, isSealedFile(url) {
+            _ = try data(ref, label: label)
+            return
+        }
         guard size == ref.size else {
             throw .integrity(
                 "the artifact of \(label) is corrupt: \(url.path) holds \(size) bytes, \(ref.size) were registered (truncated or tampered)")
@@ -124,6 +142,32 @@ public struct ArtifactStore: Sendable {
         guard digest == ref.sha256 else {
             throw .integrity("the artifact of \(label) is corrupt: its SHA-256 is \(digest), \(ref.sha256) was registered (tampered)")
         }
+    }
+
+    /// Whether the file at `url` begins with a sealed-record header (reads the header only).
+    func isSealedFile(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 5 + 255 + 28) else { return false }
+        return Self.sealingKeyID(of: head) != nil
+    }
+
+    /// Checks a stored file against its name: nil when it hashes to it (or is sealed and opens to content
+    /// that does; a sealed file is skipped without a sealer), else the problem.
+    public func checkStoredFile(_ sha256: String) -> String? {
+        let url = url(for: sha256)
+        guard let actual = try? Self.hashFile(url, label: sha256), actual.sha256 != sha256 else { return nil }
+        if isSealedFile(url) {
+            guard let sealer, let stored = try? Data(contentsOf: url), let keyID = Self.sealingKeyID(of: stored) else { return nil }
+            do {
+                let plaintext = Data(try sealer.open([UInt8](stored), context: Self.sealingContext(sha256)))
+                if Self.digest(of: plaintext) == sha256 { return nil }
+                return "stored file \(url.path) (sealed with data key '\(keyID)') does not decrypt to content that hashes to its name"
+            } catch {
+                return "stored file \(url.path) (sealed with data key '\(keyID)') does not decrypt: \(error)"
+            }
+        }
+        return "stored file \(url.path) does not hash to its name (its SHA-256 is \(actual.sha256))"
     }
 
     /// Every hash stored under `sha256/`.

@@ -11,14 +11,15 @@ public struct Registry: Sendable {
         self.artifacts = artifacts
     }
 
-    /// Opens (creating when needed) the registry in `directory`.
-    public static func open(dataDirectory directory: URL) throws(RegistryError) -> Registry {
+    /// Opens (creating when needed) the registry in `directory`; with a `sealer`, reference datasets are
+    /// stored encrypted and sealed ones are read back transparently.
+    public static func open(dataDirectory directory: URL, sealer: (any ArtifactSealer)? = nil) throws(RegistryError) -> Registry {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw .invalidArgument("cannot create the data directory '\(directory.path)': \(error.localizedDescription)")
         }
-        let artifacts = try ArtifactStore(root: directory.appendingPathComponent("artifacts"))
+        let artifacts = try ArtifactStore(root: directory.appendingPathComponent("artifacts"), sealer: sealer)
         let store: SQLiteModelStore
         do {
             store = try SQLiteModelStore.open(path: directory.appendingPathComponent("registry.sqlite").path)
@@ -52,10 +53,7 @@ public struct Registry: Sendable {
             }
         }
         for hash in try artifacts.storedHashes() {
-            let url = artifacts.url(for: hash)
-            if let actual = try? ArtifactStore.hashFile(url, label: hash), actual.sha256 != hash {
-                report.problems.append("stored file \(url.path) does not hash to its name (its SHA-256 is \(actual.sha256))")
-            }
+            if let problem = artifacts.checkStoredFile(hash) { report.problems.append(problem) }
             if !referenced.contains(hash) { report.unreferenced.append(hash) }
         }
         report.temporaryFiles = artifacts.temporaryFiles()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlipwayMonitoring
 import SlipwayRuntime
 import SlipwaySecurity
 
@@ -12,7 +13,9 @@ struct KeysCommand: ParsableCommand {
             Keys live in security.sqlite in the data directory, as a salted hash: the key itself is printed once, by 'create'. \
             Requests send it as 'Authorization: Bearer <key>'. Authentication is on as soon as one key exists.
             """,
-        subcommands: [KeysCreateCommand.self, KeysListCommand.self, KeysRevokeCommand.self, KeysRotateDataKeyCommand.self])
+        subcommands: [
+            KeysCreateCommand.self, KeysListCommand.self, KeysRevokeCommand.self, KeysRotateDataKeyCommand.self, KeysReencryptCommand.self,
+        ])
 }
 
 /// Options every security command takes: `--data-dir`, `--json`, `--actor`.
@@ -149,8 +152,10 @@ struct KeysRotateDataKeyCommand: ParsableCommand {
         abstract: "Add a new data-encryption key to the key ring (creating the ring if needed); new records use it.",
         discussion: """
             The key ring is a file of '<id> <base64 key>' lines; the last one seals new records, every one opens old records. \
-            A server started with the new ring re-encrypts stored records in the background; keep the old keys in the ring \
-            until its log says the re-encryption has finished. Point 'security.encryption.key_file' in slipway.yaml at the file.
+            A running server re-reads the file within seconds and re-encrypts stored records in the background ('slipway keys \
+            reencrypt' does it now, without a server); keep the old keys in the ring until the server's log (or reencrypt) says \
+            the re-encryption has finished. The server and the commands find the ring at security.encryption.key_file \
+            (slipway.yaml), $SLIPWAY_DATA_KEY_FILE, $SLIPWAY_DATA_KEY, else DATA_DIR/data.key.
             """)
 
     @OptionGroup var options: SecurityOptions
@@ -188,8 +193,88 @@ struct KeysRotateDataKeyCommand: ParsableCommand {
             } else {
                 print(
                     "data key \(id) added to \(url.path)"
-                        + (previous.map { "; records sealed with \($0) are re-encrypted by the server in the background" } ?? ""))
+                        + (previous.map {
+                            "; records sealed with \($0) are re-encrypted by a running server in the background, or now by 'slipway keys reencrypt'"
+                        } ?? ""))
             }
+        }
+    }
+}
+
+/// `slipway keys reencrypt [--key-file F]`
+struct KeysReencryptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reencrypt",
+        abstract: "Re-encrypt every stored record (prediction log payloads, feedback, reference datasets) under the newest data key now.",
+        discussion: """
+            Plain records (stored before a data key was configured) are encrypted too. A running server does the same in the \
+            background; this command is for a stopped server, or to know when the older keys may leave the ring. The ring is read \
+            as the server reads it: --key-file, else $SLIPWAY_DATA_KEY_FILE, $SLIPWAY_DATA_KEY, else DATA_DIR/data.key. Audited.
+            """)
+
+    @OptionGroup var options: SecurityOptions
+
+    @Option(help: "The key-ring file (default: as the server finds it).")
+    var keyFile: String?
+
+    @Option(help: "Records per transaction.")
+    var batchSize = 500
+
+    func validate() throws {
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() async throws {
+        let (cipher, stores, database) = try CLIExit.reporting { () throws -> (DataCipher, [any ResealableStore], SecurityDatabase) in
+            let directory = options.data.url
+            let cipher: DataCipher
+            if let keyFile {
+                cipher = try DataCipher(contentsOf: URL(fileURLWithPath: keyFile))
+            } else if let ring = try DataKeyRing.load(dataDirectory: directory) {
+                cipher = ring.cipher
+            } else {
+                throw InferenceError(
+                    .notFound,
+                    "no data key is configured: pass --key-file, set $SLIPWAY_DATA_KEY_FILE or $SLIPWAY_DATA_KEY, or run 'slipway keys rotate-data-key'"
+                )
+            }
+            let sealer = DataSealer(cipher: cipher)
+            var stores: [any ResealableStore] = [ReferenceDatasetSealing(registry: try options.data.open(sealer: sealer).registry)]
+            let path = directory.appendingPathComponent(PredictionLogStore.fileName).path
+            if FileManager.default.fileExists(atPath: path) {
+                do throws(PredictionLogError) {
+                    let log = try PredictionLogStore(path: path, sealer: sealer)
+                    stores.insert(PredictionLogPrivacy(store: log), at: 0)
+                } catch {
+                    throw InferenceError(error)
+                }
+            }
+            let database = try options.open()
+            try database.audit.appendNow(
+                AuditEvent(actor: options.who, action: "keys.reencrypt.begin", detail: "key=\(cipher.currentKeyID)"))
+            return (cipher, stores, database)
+        }
+        let outcomes = await DataKeyRotation.reseal(stores, with: cipher, batchSize: batchSize)
+        try CLIExit.reporting {
+            let failures = outcomes.compactMap { outcome in outcome.failure.map { "\(outcome.store): \($0)" } }
+            let summary = outcomes.map { "\($0.store)=\($0.records)" }.joined(separator: " ")
+            try database.audit.appendNow(
+                AuditEvent(
+                    actor: options.who, action: "keys.reencrypt", status: failures.isEmpty ? 0 : 1,
+                    detail: "key=\(cipher.currentKeyID) \(summary)" + (failures.isEmpty ? "" : " failed=\(failures.joined(separator: "; "))")))
+            if options.json {
+                var row: [String: String] = ["key_id": cipher.currentKeyID, "complete": failures.isEmpty ? "true" : "false"]
+                for outcome in outcomes { row[outcome.store.replacingOccurrences(of: " ", with: "_")] = String(outcome.records) }
+                try options.printJSON(row)
+            } else {
+                for outcome in outcomes {
+                    print("\(outcome.store): \(outcome.records) record(s) re-encrypted under data key \(cipher.currentKeyID)")
+                }
+                if failures.isEmpty {
+                    print("every stored record is sealed with data key \(cipher.currentKeyID): older keys may now be removed from the ring")
+                }
+            }
+            if !failures.isEmpty { throw InferenceError(.integrity, "re-encryption incomplete: \(failures.joined(separator: "; "))") }
         }
     }
 }

@@ -62,7 +62,8 @@ struct LogsExportCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw InferenceError(.notFound, "no prediction log at \(path): start 'slipway serve' with this data directory first")
             }
-            let store = try wrap { () throws(PredictionLogError) in try PredictionLogStore(path: path) }
+            let sealer = try DataKeyRing.sealer(dataDirectory: data.url)
+            let store = try wrap { () throws(PredictionLogError) in try PredictionLogStore(path: path, sealer: sealer) }
             let sink = try ExportSink(path: output)
             var writer = PredictionExportWriter(format: format == .csv ? .csv : .jsonl, withLabels: withFeedback || labeledOnly)
             try wrap { () throws(PredictionLogError) in

@@ -24,7 +24,11 @@ struct DataDirOptions: ParsableArguments {
         return URL(fileURLWithPath: dataDir ?? env ?? "slipway-data")
     }
 
-    func open() throws -> ModelRegistryService { try ModelRegistryService.open(dataDirectory: url) }
+    /// The registry, with the data key (``DataKeyRing``) when one is configured: reference datasets are
+    /// stored encrypted and read back transparently.
+    func open() throws -> ModelRegistryService { try open(sealer: try DataKeyRing.sealer(dataDirectory: url)) }
+
+    func open(sealer: DataSealer?) throws -> ModelRegistryService { try ModelRegistryService.open(dataDirectory: url, sealer: sealer) }
 }
 
 /// Options every `models` subcommand takes: `--data-dir`, `--json`, `--actor`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SlipwayMonitoring
 import SlipwayRuntime
 import SlipwaySecurity
 
@@ -33,35 +34,21 @@ struct PrivacyEraseCommand: ParsableCommand {
     func run() throws {
         try CLIExit.reporting {
             let database = try options.open()
-            let hashed = PIIRedactor(key: try database.privacyHashKey(), fields: [:]).hash(value)
-            let request = ErasureRequest(model: model, field: field, value: value, hashedValue: hashed)
-            let stores = ErasableStores.open(dataDirectory: options.data.url)
-            // Recorded first: an erasure that cannot be audited does not run.
-            try database.audit.appendNow(
-                AuditEvent(actor: options.who, action: "privacy.erase.begin", model: model, detail: "field=\(field) value=\(hashed)"))
-            var counts: [String: Int] = [:]
-            var failures: [String] = []
-            for store in stores {
-                do {
-                    for (kind, count) in try store.erase(request) { counts[kind, default: 0] += count }
-                } catch {
-                    failures.append("\(store.name): \(error)")
-                }
-            }
-            let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            try database.audit.appendNow(
-                AuditEvent(
-                    actor: options.who, action: "privacy.erase", model: model, status: failures.isEmpty ? 0 : 1,
-                    detail: "field=\(field) value=\(hashed) \(summary.isEmpty ? "rows=0" : summary)"
-                        + (failures.isEmpty ? "" : " failed=\(failures.joined(separator: "; "))")))
+            let erasure = try ErasableStores.erasure(dataDirectory: options.data.url, hashKey: try database.privacyHashKey())
+            let request = try erasure.request(model: model, field: field, value: value)
+            // Recorded first (inside): an erasure that cannot be audited does not run.
+            let report = try erasure.erase(request, actor: options.who) { event in _ = try database.audit.appendNow(event) }
             if options.json {
-                try options.printJSON(ErasureRow(model: model, field: field, erased: counts, stores: stores.map(\.name), failures: failures))
+                try options.printJSON(
+                    ErasureRow(model: model, field: field, erased: report.erased, stores: report.stores, failures: report.failures))
             } else {
-                print(
-                    "erased from model \(model) where \(field) matches: \(summary.isEmpty ? "no rows" : summary) (stores: \(stores.isEmpty ? "none" : stores.map(\.name).joined(separator: ", ")))"
-                )
+                let rows = report.erased.values.reduce(0, +) == 0 ? "no rows" : report.summary
+                let stores = report.stores.isEmpty ? "none" : report.stores.joined(separator: ", ")
+                print("erased from model \(model) where \(field) matches: \(rows) (stores: \(stores))")
             }
-            if !failures.isEmpty { throw InferenceError(.unavailable, "erasure incomplete: \(failures.joined(separator: "; "))") }
+            if !report.failures.isEmpty {
+                throw InferenceError(.unavailable, "erasure incomplete: \(report.failures.joined(separator: "; "))")
+            }
         }
     }
 
@@ -73,8 +60,21 @@ struct PrivacyEraseCommand: ParsableCommand {
     }
 }
 
-/// The stores holding subjects' data in a data directory. The prediction log (monitoring) adds itself here
-/// when it lands; until then there is nothing to erase.
+/// The stores holding subjects' data in a data directory: the registry (to check the model and its inputs)
+/// and the prediction log, opened with the data key when one is configured (sealed rows are decoded to match).
 enum ErasableStores {
-    static func open(dataDirectory: URL) -> [any ErasableStore] { [] }
+    static func erasure(dataDirectory: URL, hashKey: [UInt8]) throws -> SubjectErasure {
+        let sealer = try DataKeyRing.sealer(dataDirectory: dataDirectory)
+        let registry = try ModelRegistryService.open(dataDirectory: dataDirectory, sealer: sealer)
+        let path = dataDirectory.appendingPathComponent(PredictionLogStore.fileName).path
+        var log: PredictionLogStore?
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                log = try PredictionLogStore(path: path, sealer: sealer)
+            } catch {
+                throw InferenceError(error)
+            }
+        }
+        return SubjectErasure(registry: registry, predictionLog: log, hashKey: hashKey)
+    }
 }

@@ -81,11 +81,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let service = try CLIExit.reporting { () throws -> ModelRegistryService in
-            let service = try data.open()
-            if demo { try Self.registerDemo(into: service) }
-            return service
-        }
         var settings = try CLIExit.reporting { () throws -> SlipwayConfiguration in
             guard let config else { return SlipwayConfiguration() }
             return try SlipwayConfiguration(contentsOf: URL(fileURLWithPath: config))
@@ -103,7 +98,6 @@ struct ServeCommand: AsyncParsableCommand {
             maxBodySize: maxBodySize ?? server.maxBodySize ?? 64 << 20, maxQueuedRequestsPerModel: maxQueue ?? server.maxQueue ?? 256,
             inferenceThreads: threads ?? server.threads, retryAfterSeconds: server.retryAfterSeconds ?? 1,
             defaultAlias: defaultAlias ?? server.defaultAlias ?? "production", settings: settings)
-        let provider = RegistryModelProvider(service: service, refreshInterval: server.watchInterval ?? .seconds(1))
         let security: ServerSecurity
         do {
             security = try await ServerSecurity.open(
@@ -113,10 +107,17 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(line)\n".utf8))
             throw ExitCode(CLIExit.code(for: error))
         }
+        // Opened after security: with a data key, reference datasets and the prediction log are encrypted at rest.
+        let service = try CLIExit.reporting { () throws -> ModelRegistryService in
+            let service = try data.open(sealer: security.sealer)
+            if demo { try Self.registerDemo(into: service) }
+            return service
+        }
+        let provider = RegistryModelProvider(service: service, refreshInterval: server.watchInterval ?? .seconds(1))
         let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
             try MonitoringSystem.open(
                 dataDirectory: data.url, configuration: settings, logger: logger,
-                redactor: { [settings] model in security.redactor(for: model, configuration: settings) })
+                redactor: { [settings] model in security.redactor(for: model, configuration: settings) }, sealer: security.sealer)
         }
         // Drift checks read the prediction log's windows against each version's registered reference dataset.
         let references = RegistryReferenceSource(service: service)

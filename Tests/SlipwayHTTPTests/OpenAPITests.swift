@@ -16,6 +16,8 @@ import Testing
     static let documentedAheadOfMerge: Set<String> = [
         "GET /metrics", "POST /api/v1/models/{model}/feedback", "GET /api/v1/models/{model}/quality", "GET /api/v1/models/{model}/drift",
         "GET /api/v1/models/{model}/drift/report", "GET /api/v1/alerts", "GET /api/v1/events",
+        // Registered only with security (its audit trail and hash secret); PrivacyEraseTests covers it.
+        "POST /api/v1/privacy/erase",
     ]
 
     static func documented(_ document: JSONValue) -> Set<String> {

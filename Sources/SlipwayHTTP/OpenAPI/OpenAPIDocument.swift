@@ -256,6 +256,20 @@ public enum OpenAPIDocument {
             Operation(
                 method: "get", path: "/api/v1/events", tag: "monitoring", summary: "Events: drift, alerts, retraining triggers",
                 responses: [("200", ok, object)]),
+            Operation(
+                method: "post", path: "/api/v1/privacy/erase", tag: "privacy",
+                summary: "Erase a data subject's predictions and feedback (admin only; audited with the keyed hash of the value)",
+                requestBody: jsonBody(
+                    OpenAPIDocument.object(
+                        [
+                            "model": ["type": "string", "minLength": 1] as [String: Any],
+                            "field": ["type": "string", "minLength": 1] as [String: Any],
+                            "value": ["oneOf": [["type": "string", "minLength": 1] as [String: Any], ["type": "number"]]] as [String: Any],
+                        ], required: ["model", "field", "value"])),
+                responses: [
+                    ("200", "Rows erased, by kind", object), ("400", "A missing or empty key, or a field the model does not take", ref("Error")),
+                    ("404", "Unknown model", ref("Error")),
+                ]),
         ]
     }
 

@@ -16,8 +16,12 @@ public final class ServerSecurity: Sendable {
     public let settings: SecuritySettings
     /// Whether health and `/metrics` are open without a credential.
     public let openHealth: Bool
-    /// Encryption at rest, when a data key is configured.
+    /// Encryption at rest, when a data key is configured: the key ring as it was when the server started.
     public let cipher: DataCipher?
+    /// What the stores seal and open with (the current ring; replaced when its file changes); nil without a data key.
+    public let sealer: DataSealer?
+    /// The key-ring file, re-read by the rotation service (nil: the ring came from the environment, or none).
+    public let keyRingFile: URL?
     /// The secret behind the PII keyed hash.
     public let privacyHashKey: [UInt8]
     /// The HTTP server to run: HTTP/1.1 with the header limit and idle timeout, over TLS when configured.
@@ -37,14 +41,15 @@ public final class ServerSecurity: Sendable {
     ///   - host: the address the server listens on (decides the health default and the loopback rule).
     ///   - jwt: the JWT verifier, when JWT is configured.
     ///   - cipher: the data cipher, when encryption is configured.
+    ///   - keyRingFile: the file `cipher` was read from, watched for rotations.
     ///   - httpServer: the HTTP server builder.
     ///   - usesTLS: whether `httpServer` speaks TLS.
     ///   - routes: the route table.
     ///   - refreshInterval: how often keys are re-read (a revoked key stops working within it).
     public init(
         database: SecurityDatabase, settings: SecuritySettings = SecuritySettings(), host: String = "127.0.0.1", jwt: JWTVerifier? = nil,
-        cipher: DataCipher? = nil, httpServer: HTTPServerBuilder = .http1(), usesTLS: Bool = false, routes: RouteTable = .slipway,
-        refreshInterval: Duration = .seconds(1)
+        cipher: DataCipher? = nil, keyRingFile: URL? = nil, httpServer: HTTPServerBuilder = .http1(), usesTLS: Bool = false,
+        routes: RouteTable = .slipway, refreshInterval: Duration = .seconds(1)
     ) throws(SecurityError) {
         self.database = database
         self.audit = AuditWriter(log: database.audit)
@@ -52,6 +57,8 @@ public final class ServerSecurity: Sendable {
         self.routes = routes
         self.jwt = jwt
         self.cipher = cipher
+        self.sealer = cipher.map { DataSealer(cipher: $0) }
+        self.keyRingFile = keyRingFile
         self.httpServer = httpServer
         self.usesTLS = usesTLS
         self.refreshInterval = refreshInterval
@@ -79,15 +86,11 @@ public final class ServerSecurity: Sendable {
             configuration.modelsClaim = j.modelsClaim
             jwt = try await JWTVerifier(configuration)
         }
-        var cipher: DataCipher?
-        if let file = settings.encryptionKeyFile {
-            cipher = try DataCipher(contentsOf: URL(fileURLWithPath: file))
-        } else if let text = ProcessInfo.processInfo.environment[settings.encryptionKeyEnvironment], !text.isEmpty {
-            cipher = try DataCipher(keyRing: text.replacingOccurrences(of: ",", with: "\n"), source: "$\(settings.encryptionKeyEnvironment)")
-        }
+        let ring = try DataKeyRing.load(settings: settings, dataDirectory: dataDirectory)
         let server = try TLSSetup.httpServer(settings: settings)
         let security = try ServerSecurity(
-            database: database, settings: settings, host: host, jwt: jwt, cipher: cipher, httpServer: server, usesTLS: settings.tls != nil)
+            database: database, settings: settings, host: host, jwt: jwt, cipher: ring?.cipher, keyRingFile: ring?.file, httpServer: server,
+            usesTLS: settings.tls != nil)
         if !security.authenticationRequired, !isLoopback(host), !settings.insecureNoAuth {
             throw SecurityError(
                 .invalidArgument,
@@ -111,7 +114,11 @@ public final class ServerSecurity: Sendable {
             }
         }
         if let jwt { logger.info("JWT authentication on", metadata: ["slipway.jwt.algorithm": "\(jwt.configuration.algorithm.rawValue)"]) }
-        if let cipher { logger.info("encryption at rest on", metadata: ["slipway.data_key": "\(cipher.currentKeyID)"]) }
+        if let cipher {
+            logger.info(
+                "encryption at rest on",
+                metadata: ["slipway.data_key": "\(cipher.currentKeyID)", "slipway.key_file": "\(keyRingFile?.path ?? "environment")"])
+        }
         if let tls = settings.tls { logger.info("TLS on", metadata: ["slipway.tls.client_ca": "\(tls.clientCA ?? "-")"]) }
     }
 
@@ -166,10 +173,18 @@ public final class ServerSecurity: Sendable {
         PIIRedactor(key: privacyHashKey, fields: configuration.settings(for: model).privacy.pii)
     }
 
-    /// The background re-encryption of `stores` under the current data key, when encryption is on (the
-    /// prediction log and the feedback store pass themselves here when they are wired in).
-    public func rotationService(stores: [any ResealableStore], logger: Logger) -> DataKeyRotationService? {
-        cipher.map { DataKeyRotationService(cipher: $0, stores: stores, logger: logger) }
+    /// The background re-encryption of `stores` under the current data key, when encryption is on.
+    public func rotationService(stores: [any ResealableStore], checkInterval: Duration = .seconds(5), logger: Logger) -> DataKeyRotationService? {
+        sealer.map { DataKeyRotationService(sealer: $0, stores: stores, keyRingFile: keyRingFile, checkInterval: checkInterval, logger: logger) }
+    }
+
+    /// The stores holding encrypted subject data: the prediction log (payloads and feedback) and the
+    /// registry's reference datasets, for what the server has.
+    public static func resealableStores(monitoring: MonitoringSystem?, registry: ModelRegistryService?) -> [any ResealableStore] {
+        var stores: [any ResealableStore] = []
+        if let monitoring { stores.append(PredictionLogPrivacy(store: monitoring.store)) }
+        if let registry { stores.append(ReferenceDatasetSealing(registry: registry.registry)) }
+        return stores
     }
 
     /// The services to run with the server: the key refresher, and the audit drain (at shutdown, after the

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// One posted outcome: the request id and its label (a list, one per example, for a batch request).
@@ -28,15 +29,18 @@ public struct FeedbackResult: Sendable, Equatable {
 
 extension PredictionLogStore {
     /// Joins labels to `model`'s predictions by request id (the latest prediction with that id), in one
-    /// transaction. A second label for the same prediction replaces the first.
+    /// transaction. A second label for the same prediction replaces the first. With a sealer, the labels are
+    /// encrypted, bound to the prediction's row id.
     public func recordFeedback(model: String, _ items: [FeedbackItem], receivedAt: Double) throws(PredictionLogError) -> FeedbackResult {
-        try write { db in
+        let sealer = self.sealer
+        return try write { db in
             var result = FeedbackResult()
             let find = try db.cachedStatement(sql: "SELECT id, rows FROM prediction WHERE model = ? AND request_id = ? ORDER BY id DESC LIMIT 1")
             let upsert = try db.cachedStatement(
                 sql: """
-                    INSERT INTO feedback (prediction_id, labels, received_at) VALUES (?, ?, ?)
-                    ON CONFLICT(prediction_id) DO UPDATE SET labels = excluded.labels, received_at = excluded.received_at
+                    INSERT INTO feedback (prediction_id, labels, received_at, sealed_with) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(prediction_id) DO UPDATE SET labels = excluded.labels, received_at = excluded.received_at,
+                        sealed_with = excluded.sealed_with
                     """)
             for item in items {
                 guard let row = try Row.fetchOne(find, arguments: [model, item.requestID]) else {
@@ -50,7 +54,13 @@ extension PredictionLogStore {
                     continue
                 }
                 let id: Int64 = row[0]
-                try upsert.execute(arguments: [id, LabelValue.encodeList(item.labels), receivedAt])
+                let labels = LabelValue.encodeList(item.labels)
+                if sealer == nil {
+                    try upsert.execute(arguments: [id, labels, receivedAt, nil])
+                } else {
+                    let sealed = try sealCell(Array(labels.utf8), "feedback", id, "labels", with: sealer)
+                    try upsert.execute(arguments: [id, Data(sealed.bytes), receivedAt, sealed.keyID])
+                }
                 result.accepted += 1
             }
             return result

@@ -4,16 +4,26 @@ import GRDB
 /// The prediction log's database (`predictions.sqlite` in the data directory): predictions, the feedback
 /// joined to them, and the alert history. One `DatabasePool` (WAL: readers never wait for the writer);
 /// every method blocks, so the server calls them off the event loops (the writer task, the inference pool).
+///
+/// With a ``RecordSealer`` (a data key is configured), every subject-data cell written — inputs, outputs,
+/// feedback labels — is encrypted per record; ids, times, model, version and status stay plain for queries.
+/// Cells written before a key was configured stay readable (they have no `SWE1` header).
 public final class PredictionLogStore: Sendable {
     /// The file name inside the data directory.
     public static let fileName = "predictions.sqlite"
 
     let pool: DatabasePool
     public let path: String
+    /// Seals new cells and opens sealed ones; nil: cells are written plain, and sealed ones cannot be read.
+    public let sealer: (any RecordSealer)?
 
     /// Opens (creating and migrating) the database at `path`.
-    public init(path: String) throws(PredictionLogError) {
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - sealer: the data cipher, when encryption at rest is configured.
+    public init(path: String, sealer: (any RecordSealer)? = nil) throws(PredictionLogError) {
         self.path = path
+        self.sealer = sealer
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -29,13 +39,13 @@ public final class PredictionLogStore: Sendable {
     }
 
     /// Opens `predictions.sqlite` in `dataDirectory` (created if missing).
-    public static func open(dataDirectory: URL) throws(PredictionLogError) -> PredictionLogStore {
+    public static func open(dataDirectory: URL, sealer: (any RecordSealer)? = nil) throws(PredictionLogError) -> PredictionLogStore {
         do {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         } catch {
             throw PredictionLogError(.storage, "cannot create \(dataDirectory.path): \(error.localizedDescription)")
         }
-        return try PredictionLogStore(path: dataDirectory.appendingPathComponent(fileName).path)
+        return try PredictionLogStore(path: dataDirectory.appendingPathComponent(fileName).path, sealer: sealer)
     }
 
     /// Named migrations; never changed once shipped (add new ones instead).
@@ -87,6 +97,17 @@ public final class PredictionLogStore: Sendable {
                     CREATE INDEX alert_event_by_time ON alert_event(at);
                     """)
         }
+        // The key that sealed each row's cells (NULL: plain), indexed so re-encryption finds the rows under
+        // older keys without reading every payload.
+        migrator.registerMigration("v2-sealed-with") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE prediction ADD COLUMN sealed_with TEXT;
+                    ALTER TABLE feedback ADD COLUMN sealed_with TEXT;
+                    CREATE INDEX prediction_by_sealed_with ON prediction(sealed_with);
+                    CREATE INDEX feedback_by_sealed_with ON feedback(sealed_with);
+                    """)
+        }
         return migrator
     }
 
@@ -112,19 +133,29 @@ public final class PredictionLogStore: Sendable {
 
     // MARK: Writing
 
-    /// Writes `entries` in one transaction.
+    /// Writes `entries` in one transaction; with a sealer, inputs and outputs are encrypted, bound to the
+    /// row id (assigned here, so the id is known before the row is written).
     public func insert(_ entries: [PredictionEntry]) throws(PredictionLogError) {
         guard !entries.isEmpty else { return }
+        let sealer = self.sealer
         try write { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO prediction (request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO prediction (id, request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs,
+                        sealed_with)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            // AUTOINCREMENT ids never reuse a deleted row's id: continue after the highest ever assigned.
+            let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'prediction'") ?? 0
+            let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM prediction") ?? 0
+            var id = max(sequence, highest)
             for entry in entries {
+                id += 1
+                let inputs = try sealCell(TensorBlob.encode(entry.inputs), "prediction", id, "inputs", with: sealer)
+                let outputs = try sealCell(TensorBlob.encode(entry.outputs), "prediction", id, "outputs", with: sealer)
                 try statement.execute(arguments: [
-                    entry.requestID, entry.model, entry.version, entry.alias, entry.arrivedAt, entry.status,
-                    max(0, entry.latencySeconds), entry.rows, Data(TensorBlob.encode(entry.inputs)), Data(TensorBlob.encode(entry.outputs)),
+                    id, entry.requestID, entry.model, entry.version, entry.alias, entry.arrivedAt, entry.status,
+                    max(0, entry.latencySeconds), entry.rows, Data(inputs.bytes), Data(outputs.bytes), inputs.keyID,
                 ])
             }
         }
@@ -156,14 +187,30 @@ public final class PredictionLogStore: Sendable {
     static let selectColumns =
         "p.id, p.request_id, p.model, p.version, p.alias, p.arrived_at, p.status, p.latency_seconds, p.inputs, p.outputs, f.labels"
 
-    static func prediction(_ row: Row) throws -> StoredPrediction {
-        let inputs: Data = row[8] ?? Data()
-        let outputs: Data = row[9] ?? Data()
+    /// Reads a row of ``selectColumns``, opening sealed cells.
+    func prediction(_ row: Row) throws -> StoredPrediction {
+        let id: Int64 = row[0]
+        let inputs = try openCell(Self.bytes(row[8]), "prediction", id, "inputs", with: sealer)
+        let outputs = try openCell(Self.bytes(row[9]), "prediction", id, "outputs", with: sealer)
         let entry = PredictionEntry(
             requestID: row[1], model: row[2], version: row[3], alias: row[4], arrivedAt: row[5], status: row[6], latencySeconds: row[7],
-            inputs: try TensorBlob.decode([UInt8](inputs)), outputs: try TensorBlob.decode([UInt8](outputs)))
-        let labels: String? = row[10]
-        return StoredPrediction(rowID: row[0], entry: entry, labels: labels.map(LabelValue.decodeList))
+            inputs: try TensorBlob.decode(inputs), outputs: try TensorBlob.decode(outputs))
+        var labels: [LabelValue]?
+        let storedLabels: DatabaseValue = row[10]
+        if !storedLabels.isNull {
+            labels = LabelValue.decodeList(
+                String(decoding: try openCell(Self.bytes(storedLabels), "feedback", id, "labels", with: sealer), as: UTF8.self))
+        }
+        return StoredPrediction(rowID: id, entry: entry, labels: labels)
+    }
+
+    /// A cell's bytes, whether SQLite holds it as a blob or as text (plain labels).
+    static func bytes(_ value: DatabaseValue) -> [UInt8] {
+        switch value.storage {
+        case .blob(let data): [UInt8](data)
+        case .string(let text): Array(text.utf8)
+        default: []
+        }
     }
 
     /// The latest prediction logged under `requestID` for `model`, with its labels.
@@ -175,7 +222,7 @@ public final class PredictionLogStore: Sendable {
                     SELECT \(Self.selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
                     WHERE p.model = ? AND p.request_id = ? ORDER BY p.id DESC LIMIT 1
                     """, arguments: [model, requestID]
-            ).map(Self.prediction)
+            ).map { try self.prediction($0) }
         }
     }
 
@@ -196,7 +243,7 @@ public final class PredictionLogStore: Sendable {
             var examples = 0
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             while let row = try cursor.next() {
-                let prediction = try Self.prediction(row)
+                let prediction = try self.prediction(row)
                 result.append(prediction)
                 examples += prediction.labels?.count ?? 0
                 if case .last(let n) = window, examples >= n { break }
@@ -217,7 +264,7 @@ public final class PredictionLogStore: Sendable {
             var rows = 0
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: [model, version])
             while rows < examples, let row = try cursor.next() {
-                let prediction = try Self.prediction(row)
+                let prediction = try self.prediction(row)
                 result.append(prediction)
                 rows += max(prediction.entry.rows, 1)
             }
@@ -253,7 +300,7 @@ public final class PredictionLogStore: Sendable {
                 if filter.labeledOnly { sql += " AND f.labels IS NOT NULL" }
                 sql += " ORDER BY p.id LIMIT ?"
                 arguments += [max(1, pageSize)]
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.prediction)
+                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try self.prediction($0) }
             }
             guard let last = page.last else { return }
             do {

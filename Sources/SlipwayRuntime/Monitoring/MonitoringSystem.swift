@@ -56,13 +56,15 @@ public final class MonitoringSystem: Sendable {
         observer = MonitoringObserver(queue: queue, settings: configuration, window: window, logger: logger, redactor: redactor)
     }
 
-    /// Opens `predictions.sqlite` in `dataDirectory`.
+    /// Opens `predictions.sqlite` in `dataDirectory`; with a `sealer` (a data key is configured), payloads and
+    /// feedback are encrypted at rest.
     public static func open(
-        dataDirectory: URL, configuration: SlipwayConfiguration, logger: Logger, redactor: (@Sendable (String) -> PIIRedactor?)? = nil
+        dataDirectory: URL, configuration: SlipwayConfiguration, logger: Logger, redactor: (@Sendable (String) -> PIIRedactor?)? = nil,
+        sealer: (any RecordSealer)? = nil
     ) throws(InferenceError) -> MonitoringSystem {
         do {
             return MonitoringSystem(
-                store: try PredictionLogStore.open(dataDirectory: dataDirectory), configuration: configuration, logger: logger,
+                store: try PredictionLogStore.open(dataDirectory: dataDirectory, sealer: sealer), configuration: configuration, logger: logger,
                 redactor: redactor)
         } catch {
             throw InferenceError(error)

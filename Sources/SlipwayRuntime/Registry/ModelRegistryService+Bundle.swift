@@ -44,9 +44,11 @@ extension ModelRegistryService {
             let artifacts = registry.artifacts
             try artifacts.verify(version.artifact, label: "model \(version.selector)")
             entries.append((Self.modelEntry, artifacts.url(for: version.artifact.sha256), version.artifact))
+            // The reference dataset goes into the bundle as plaintext (opened when it is stored sealed).
+            var referenceData: (name: String, data: Data)?
             if let reference = version.reference {
-                try artifacts.verify(reference.artifact, label: "the reference dataset of \(version.selector)")
-                entries.append(("reference.\(reference.format.rawValue)", artifacts.url(for: reference.artifact.sha256), reference.artifact))
+                let data = try artifacts.data(reference.artifact, label: "the reference dataset of \(version.selector)")
+                referenceData = ("reference.\(reference.format.rawValue)", data)
             }
             if let example = version.example {
                 try artifacts.verify(example.artifact, label: "the input example of \(version.selector)")
@@ -55,6 +57,7 @@ extension ModelRegistryService {
             var cardData: Data?
             if let card = version.card { cardData = Data(card.utf8) }
             var files = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.ref) })
+            if let referenceData, let reference = version.reference { files[referenceData.name] = reference.artifact }
             if let cardData { files[Self.cardEntry] = ArtifactRef(sha256: ArtifactStore.digest(of: cardData), size: Int64(cardData.count)) }
             let manifest = BundleManifest(model: version.model, description: model.description, version: version, files: files)
             let manifestData = try RegistryJSON.encoder(pretty: true).encode(manifest)
@@ -68,6 +71,7 @@ extension ModelRegistryService {
                 for entry in entries {
                     try archive.addEntry(with: entry.name, fileURL: entry.url, compressionMethod: .none)
                 }
+                if let referenceData { try Self.add(archive, referenceData.name, referenceData.data) }
                 if let cardData { try Self.add(archive, Self.cardEntry, cardData) }
             } catch {
                 try? FileManager.default.removeItem(at: partial)

@@ -216,7 +216,7 @@ public final class ModelRegistryService: Sendable {
         let artifacts = registry.artifacts
         draft.artifact = try artifacts.put(modelData)
         if let (parsed, columns, data) = dataset {
-            draft.reference = ReferenceData(artifact: try artifacts.put(data), format: parsed.format, columns: columns, rows: parsed.rows.count)
+            draft.reference = ReferenceData(artifact: try artifacts.putSealed(data), format: parsed.format, columns: columns, rows: parsed.rows.count)
         }
         if let example, let exampleOutputs {
             draft.example = ExampleRun(artifact: try artifacts.put(example), outputs: exampleOutputs)

@@ -147,5 +147,7 @@ public struct RouteTable: Sendable {
             RouteRule("GET", "/api/v1/models/:model/drift", everyone, .model),
             RouteRule("GET", "/api/v1/models/:model/drift/report", everyone, .model),
             RouteRule("GET", "/api/v1/events", everyone, .global),
+            // Privacy: a data subject's erasure.
+            RouteRule("POST", "/api/v1/privacy/erase", admins, .global),
         ])
 }

@@ -1,0 +1,50 @@
+import GRDB
+
+/// What an erasure removed from the prediction log.
+public struct ErasedRows: Sendable, Equatable {
+    public var predictions = 0
+    public var feedback = 0
+
+    public init(predictions: Int = 0, feedback: Int = 0) {
+        self.predictions = predictions
+        self.feedback = feedback
+    }
+}
+
+extension PredictionLogStore {
+    /// Deletes `model`'s predictions for which `matches` is true, with their feedback. Reads the model's rows
+    /// a page at a time (opening sealed cells), then deletes the matches in one transaction with SQLite's
+    /// `secure_delete` on (freed pages are zeroed) and checkpoints the write-ahead log, so the erased
+    /// values do not linger in the file. Rows logged while it runs are not considered.
+    public func erasePredictions(model: String, where matches: (StoredPrediction) throws -> Bool) throws(PredictionLogError) -> ErasedRows {
+        var ids: [Int64] = []
+        try forEachPrediction(ExportFilter(model: model)) { prediction in
+            if try matches(prediction) { ids.append(prediction.rowID) }
+        }
+        guard !ids.isEmpty else { return ErasedRows() }
+        let erased: ErasedRows
+        do {
+            erased = try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+                var erased = ErasedRows()
+                try db.inTransaction {
+                    for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                        let list = chunk.map(String.init).joined(separator: ",")
+                        try db.execute(sql: "DELETE FROM feedback WHERE prediction_id IN (\(list))")
+                        erased.feedback += db.changesCount
+                        try db.execute(sql: "DELETE FROM prediction WHERE id IN (\(list))")
+                        erased.predictions += db.changesCount
+                    }
+                    return .commit
+                }
+                return erased
+            }
+        } catch {
+            throw PredictionLogError(.storage, "cannot erase from the prediction log: \(error)")
+        }
+        // Best effort: readers may hold the log; the next automatic checkpoint then moves the pages.
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        return erased
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// How many cells of the prediction log are plain or sealed, by key.
+public struct SealingStatus: Sendable, Equatable {
+    /// Prediction rows by the key that sealed them (`""`: plain).
+    public var predictions: [String: Int] = [:]
+    /// Feedback rows by the key that sealed them (`""`: plain).
+    public var feedback: [String: Int] = [:]
+
+    public init() {}
+}
+
+extension PredictionLogStore {
+    /// Rows not sealed by `keyID` (plain ones included), found through the `sealed_with` index.
+    static let notSealedBy = "(sealed_with IS NULL OR sealed_with < ? OR sealed_with > ?)"
+
+    /// Re-encrypts up to `limit` rows (predictions, then feedback) that are plain or sealed by another key
+    /// than `sealer.currentKeyID`, in one transaction; returns how many rows changed (0 when none are left).
+    /// `sealer` must hold every key that sealed a row (the whole ring): a row whose key is missing stops the
+    /// batch with an error naming the key.
+    public func resealBatch(with sealer: any RecordSealer, limit: Int) throws(PredictionLogError) -> Int {
+        let current = sealer.currentKeyID
+        return try write { db in
+            var changed = 0
+            let predictions = try Int64.fetchAll(
+                db, sql: "SELECT id FROM prediction WHERE \(Self.notSealedBy) LIMIT ?", arguments: [current, current, max(1, limit)])
+            for id in predictions {
+                guard let row = try Row.fetchOne(db, sql: "SELECT inputs, outputs FROM prediction WHERE id = ?", arguments: [id]) else { continue }
+                let inputs = try openCell(Self.bytes(row[0]), "prediction", id, "inputs", with: sealer)
+                let outputs = try openCell(Self.bytes(row[1]), "prediction", id, "outputs", with: sealer)
+                let sealedInputs = try sealCell(inputs, "prediction", id, "inputs", with: sealer)
+                let sealedOutputs = try sealCell(outputs, "prediction", id, "outputs", with: sealer)
+                try db.execute(
+                    sql: "UPDATE prediction SET inputs = ?, outputs = ?, sealed_with = ? WHERE id = ?",
+                    arguments: [Data(sealedInputs.bytes), Data(sealedOutputs.bytes), sealedInputs.keyID, id])
+                changed += 1
+            }
+            guard changed < limit else { return changed }
+            let feedback = try Int64.fetchAll(
+                db, sql: "SELECT prediction_id FROM feedback WHERE \(Self.notSealedBy) LIMIT ?", arguments: [current, current, limit - changed])
+            for id in feedback {
+                guard let value = try DatabaseValue.fetchOne(db, sql: "SELECT labels FROM feedback WHERE prediction_id = ?", arguments: [id])
+                else { continue }
+                let labels = try openCell(Self.bytes(value), "feedback", id, "labels", with: sealer)
+                let sealed = try sealCell(labels, "feedback", id, "labels", with: sealer)
+                try db.execute(
+                    sql: "UPDATE feedback SET labels = ?, sealed_with = ? WHERE prediction_id = ?",
+                    arguments: [Data(sealed.bytes), sealed.keyID, id])
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    /// Rows by the key that sealed them.
+    public func sealingStatus() throws(PredictionLogError) -> SealingStatus {
+        try read { db in
+            var status = SealingStatus()
+            for row in try Row.fetchAll(db, sql: "SELECT COALESCE(sealed_with, ''), COUNT(*) FROM prediction GROUP BY 1") {
+                status.predictions[row[0]] = row[1]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT COALESCE(sealed_with, ''), COUNT(*) FROM feedback GROUP BY 1") {
+                status.feedback[row[0]] = row[1]
+            }
+            return status
+        }
+    }
+}
