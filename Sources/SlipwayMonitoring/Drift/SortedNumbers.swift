@@ -1,19 +1,40 @@
 /// Sorting and merging of cleaned (finite) numbers, linear where the standard library would sort again.
 enum SortedNumbers {
-    /// `values` in ascending order: a least-significant-digit radix sort (six 11-bit digits, all six histograms
-    /// counted in one pass, passes whose digit never varies skipped) on the order-preserving integer image of
-    /// each double for large inputs, the standard sort for small ones. Values must not be NaN.
+    /// `values` in ascending order: a least-significant-digit radix sort on the order-preserving integer image
+    /// of each double for large inputs, the standard sort for small ones. Only the low bits in which the keys
+    /// differ are sorted (the keys of a column share their high bits: sign and most of the exponent), in at
+    /// most 12-bit digits (5 passes for 60 varying bits), all histograms counted in one pass, and a pass whose
+    /// digit never varies is skipped. Values must not be NaN.
     static func sorted(_ values: [Double]) -> [Double] {
         let n = values.count
         if n < 2048 { return values.sorted() }
-        let bits = 11
+        var source = [UInt64](repeating: 0, count: n)
+        var lowest = UInt64.max
+        var highest = UInt64.min
+        do {
+            let input = values.span
+            var keys = source.mutableSpan
+            for i in 0..<n {
+                let k = key(input[i])
+                keys[i] = k
+                lowest = min(lowest, k)
+                highest = max(highest, k)
+            }
+        }
+        let varying = 64 - (lowest ^ highest).leadingZeroBitCount
+        if varying == 0 { return values }
+        let passes = (varying + 11) / 12
+        let bits = (varying + passes - 1) / passes
         let buckets = 1 << bits
-        let mask: UInt64 = UInt64(buckets - 1)
-        let passes = 6
-        var source = values.map(key)
+        let mask = UInt64(buckets - 1)
         var count = [Int](repeating: 0, count: buckets * passes)
-        for k in source {
-            for p in 0..<passes { count[p * buckets + Int((k &>> UInt64(p * bits)) & mask)] += 1 }
+        do {
+            let keys = source.span
+            var histogram = count.mutableSpan
+            for i in 0..<n {
+                let k = keys[i]
+                for p in 0..<passes { histogram[p &* buckets &+ Int((k &>> UInt64(p &* bits)) & mask)] &+= 1 }
+            }
         }
         var target = [UInt64](repeating: 0, count: n)
         for p in 0..<passes {
@@ -21,20 +42,32 @@ enum SortedNumbers {
             let base = p * buckets
             // Every key has the same digit: this pass would not move anything.
             if count[base + Int((source[0] &>> shift) & mask)] == n { continue }
-            var total = 0
-            for d in 0..<buckets {
-                let c = count[base + d]
-                count[base + d] = total
-                total += c
-            }
-            for k in source {
-                let d = base + Int((k &>> shift) & mask)
-                target[count[d]] = k
-                count[d] += 1
+            do {
+                let from = source.span
+                var to = target.mutableSpan
+                var offsets = count.mutableSpan
+                var total = 0
+                for d in base..<(base + buckets) {
+                    let c = offsets[d]
+                    offsets[d] = total
+                    total &+= c
+                }
+                for i in 0..<n {
+                    let k = from[i]
+                    let d = base &+ Int((k &>> shift) & mask)
+                    to[offsets[d]] = k
+                    offsets[d] &+= 1
+                }
             }
             swap(&source, &target)
         }
-        return source.map(value)
+        var out = [Double](repeating: 0, count: n)
+        do {
+            let keys = source.span
+            var output = out.mutableSpan
+            for i in 0..<n { output[i] = value(keys[i]) }
+        }
+        return out
     }
 
     @inline(__always)
@@ -46,6 +79,49 @@ enum SortedNumbers {
     @inline(__always)
     private static func value(_ k: UInt64) -> Double {
         Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k)
+    }
+
+    /// What one walk over both sorted sides finds: the distinct values of the union and of the reference, and
+    /// `∫ |F_r - F_c| dx` and `∫ (F_r - F_c)² dx` (the sums of `StatTests.cdfGapSum`, term for term).
+    struct PooledWalk {
+        var distinctCombined = 0
+        var distinctReference = 0
+        var gapSum = 0.0
+        var squaredGapSum = 0.0
+    }
+
+    /// Walks the pooled sample of two sorted arrays (finite numbers) once, in the order and with the terms of
+    /// `StatTests.cdfGapSum`.
+    static func walk(_ r: [Double], _ c: [Double]) -> PooledWalk {
+        let rs = r.span
+        let cs = c.span
+        let nr = rs.count
+        let nc = cs.count
+        let n1 = Double(nr)
+        let n2 = Double(nc)
+        var out = PooledWalk()
+        var sum = CompensatedSum()
+        var squared = CompensatedSum()
+        var i = 0
+        var j = 0
+        while i < nr || j < nc {
+            let x = j >= nc || (i < nr && rs[i] <= cs[j]) ? rs[i] : cs[j]
+            let i0 = i
+            while i < nr && rs[i] <= x { i &+= 1 }
+            while j < nc && cs[j] <= x { j &+= 1 }
+            out.distinctCombined &+= 1
+            if i != i0 { out.distinctReference &+= 1 }
+            guard i < nr || j < nc else { break }
+            let next = j >= nc || (i < nr && rs[i] <= cs[j]) ? rs[i] : cs[j]
+            let delta = next - x
+            if delta == 0 { continue }
+            let diff = Double(i) / n1 - Double(j) / n2
+            sum.add(abs(diff) * delta)
+            squared.add(diff * diff * delta)
+        }
+        out.gapSum = sum.value
+        out.squaredGapSum = squared.value
+        return out
     }
 
     /// Distinct values of a sorted array.

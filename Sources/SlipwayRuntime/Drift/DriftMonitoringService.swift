@@ -16,6 +16,7 @@ public final class DriftMonitoringService: Service, Sendable {
     private let resolveVersion: @Sendable (_ model: String, _ selector: String?) throws -> String
     private let logger: Logger
     private let tick: Duration
+    private let feed: ConceptDriftFeed?
 
     /// - Parameters:
     ///   - references: reference datasets (the registry); profiles are built once per version and kept.
@@ -25,12 +26,17 @@ public final class DriftMonitoringService: Service, Sendable {
     ///   - models: the served model names (for scheduled checks).
     ///   - resolveVersion: the version number a model serves for a selector (a number, an alias, or nil for
     ///     the version served by default).
+    ///   - labelled: where posted labels are read back to feed the concept-drift detectors (the prediction
+    ///     log); nil feeds none (``recordOutcome(model:version:error:)`` still does).
+    ///   - profileMemory: bytes of reference profiles kept in memory at most (the least recently used are
+    ///     dropped and read back from `drift.sqlite` when needed again).
     ///   - clock: seconds since 1970.
     ///   - tick: how often the schedule looks for due checks.
     public init(
         references: any ReferenceDatasetSource, windows: any ProductionWindowSource, historyPath: String?,
         settings: @escaping @Sendable (String) -> ModelDriftSettings, models: @escaping @Sendable () throws -> [String],
         resolveVersion: @escaping @Sendable (_ model: String, _ selector: String?) throws -> String, logger: Logger,
+        labelled: LabelledPredictionSource? = nil, profileMemory: Int = ReferenceProfileCache.defaultMemoryBudget,
         clock: (@Sendable () -> Double)? = nil, tick: Duration = .seconds(1)
     ) throws(DriftError) {
         let clock = clock ?? { Date().timeIntervalSince1970 }
@@ -44,14 +50,16 @@ public final class DriftMonitoringService: Service, Sendable {
         self.logger = logger
         self.tick = tick
         self.monitor = DriftMonitor(
-            profiles: ReferenceProfileCache(source: references), windows: windows, history: history, clock: clock,
+            profiles: ReferenceProfileCache(source: references, store: history, memoryBudget: profileMemory), windows: windows, history: history, clock: clock,
             onCheck: { check in await triggers.checked(check) })
-        self.concept = ConceptDriftMonitor(
+        let concept = ConceptDriftMonitor(
             configuration: { model in
                 let s = settings(model)
                 return s.conceptDetector.map { ($0, s.conceptParameters) }
-            },
+            }, clock: clock,
             onDrift: { model, version, count in await triggers.conceptDrift(model: model, version: version, outcomes: count) })
+        self.concept = concept
+        self.feed = labelled.map { ConceptDriftFeed(source: $0, concept: concept, logger: logger) }
     }
 
     /// Checks `model` (the version it serves by default, or `version`: a number or an alias) over `window`
@@ -60,7 +68,9 @@ public final class DriftMonitoringService: Service, Sendable {
         let s = settings(model)
         let resolved = try resolveVersion(model, version)
         let w = try ProductionWindow.parse(window ?? s.window, now: monitor.now)
-        return try await monitor.check(model: model, version: resolved, window: w, options: s.options)
+        var check = try await monitor.check(model: model, version: resolved, window: w, options: s.options)
+        check.concept = concept.states(model: model).first { $0.version == resolved }
+        return check
     }
 
     /// The HTML report of a fresh check.
@@ -73,6 +83,27 @@ public final class DriftMonitoringService: Service, Sendable {
     @discardableResult
     public func recordOutcome(model: String, version: String, error: Double) async throws -> ConceptDriftUpdate? {
         try await concept.recordOutcome(model: model, version: version, error: error)
+    }
+
+    /// Labels were joined to `model`'s predictions (the feedback route calls this after the join): the
+    /// predictions of the accepted request ids are read back and fed to the model's concept-drift detector
+    /// by a task of this service, off the request path. Returns at once; does nothing when the model has no
+    /// detector.
+    public func feedbackJoined(model: String, items: [FeedbackItem], result: FeedbackResult) {
+        guard let feed, result.accepted > 0 else { return }
+        var refused = Set(result.unknownIDs)
+        for item in result.invalid { refused.insert(item.id) }
+        var seen = Set<String>()
+        let ids = items.map(\.requestID).filter { !refused.contains($0) && seen.insert($0).inserted }
+        feed.submit(model: model, requestIDs: ids)
+    }
+
+    /// Feedback jobs handed over and not yet fed to the detectors.
+    public var pendingOutcomeJobs: Int { feed?.pendingJobs ?? 0 }
+
+    /// The concept-drift detectors of `model`'s versions, as JSON (``ConceptDriftState/json(model:detector:_:)``).
+    public func conceptDrift(model: String) -> String {
+        ConceptDriftState.json(model: model, detector: concept.detector(for: model), concept.states(model: model))
     }
 
     /// A quality measurement (accuracy, F1, …) of a model version: may fire the retraining trigger.
@@ -88,6 +119,16 @@ public final class DriftMonitoringService: Service, Sendable {
 
     /// Runs scheduled checks until shutdown: each model with `drift_schedule` is checked once per period.
     public func run() async throws {
+        guard let feed else { return await runSchedule() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await feed.run() }
+            await runSchedule()
+            feed.stop()
+        }
+    }
+
+    /// The scheduled checks, until shutdown.
+    private func runSchedule() async {
         var due: [String: Double] = [:]
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let now = monitor.now
