@@ -34,13 +34,20 @@ public struct ColumnSample: Sendable {
             // Both sides numeric: categories are the numbers themselves (counted from the sorted values).
             self.referenceInOrder = refNumbers
             self.currentInOrder = curNumbers
-            self.reference = SortedNumbers.sorted(refNumbers)
-            self.current = SortedNumbers.sorted(curNumbers)
+            let walk: SortedNumbers.PooledWalk
+            if let pair = SortedNumbers.sortedDecimalPair(refNumbers, curNumbers) {
+                self.reference = pair.reference
+                self.current = pair.current
+                walk = pair.walk
+            } else {
+                self.reference = SortedNumbers.sorted(refNumbers)
+                self.current = SortedNumbers.sorted(curNumbers)
+                walk = SortedNumbers.walk(self.reference, self.current)
+            }
             self.referenceText = []
             self.currentText = []
             self.nReference = refNumbers.count
             self.nCurrent = curNumbers.count
-            let walk = SortedNumbers.walk(self.reference, self.current)
             self.distinctReference = walk.distinctReference
             self.distinctCombined = walk.distinctCombined
             self.cdfGapSums = (walk.gapSum, walk.squaredGapSum)

@@ -103,7 +103,7 @@ final class ConceptDriftFeed: Sendable {
         }
         let roles = source.roles(job.model)
         for prediction in predictions {
-            guard prediction.entry.status == "ok", let version = prediction.entry.version else { continue }
+            guard prediction.entry.status == "ok", let version = prediction.entry.version, prediction.labels != nil else { continue }
             guard fed.withLock({ $0.insert(prediction.rowID) }) else { continue }
             switch OutcomeErrors.errors(of: prediction, roles: roles, detector: detector) {
             case .success(let errors):

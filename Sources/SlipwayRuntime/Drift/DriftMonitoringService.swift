@@ -91,10 +91,10 @@ public final class DriftMonitoringService: Service, Sendable {
     /// detector.
     public func feedbackJoined(model: String, items: [FeedbackItem], result: FeedbackResult) {
         guard let feed, result.accepted > 0 else { return }
-        var refused = Set(result.unknownIDs)
-        for item in result.invalid { refused.insert(item.id) }
-        var seen = Set<String>()
-        let ids = items.map(\.requestID).filter { !refused.contains($0) && seen.insert($0).inserted }
+        // Ids of refused items stay: the same id may have been accepted in another item, and a prediction
+        // without labels is not fed (nor remembered as fed).
+        var seen = Set(result.unknownIDs)
+        let ids = items.map(\.requestID).filter { seen.insert($0).inserted }
         feed.submit(model: model, requestIDs: ids)
     }
 
