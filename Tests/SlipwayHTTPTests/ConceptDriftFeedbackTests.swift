@@ -141,7 +141,9 @@ import Testing
                     requestID: "a", model: "m", version: 1, alias: nil, arrivedAt: 0, status: "ok", latencySeconds: 0, inputs: [],
                     outputs: outputs), labels: labels)
         }
-        func int64(_ values: [Int64]) -> [UInt8] { values.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: v) >> (8 * $0)) } } }
+        func int64(_ values: [Int64]) -> [UInt8] {
+            values.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: v) >> (8 * $0)) } }
+        }
         func float32(_ values: [Float]) -> [UInt8] { values.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v.bitPattern >> (8 * $0)) } } }
         let classifier = prediction(
             [LoggedTensor(name: "label", datatype: "INT64", shape: [3], data: int64([1, 2, 0]))], labels: [.number(1), .text("1"), .number(0)])

@@ -96,10 +96,11 @@ import Testing
     /// hash and a comparison), hundreds of distinct values, the same bytes at different lengths.
     @Test func stringLevelsShortAndLongAreKeptApart() throws {
         var generator = SystemRandomNumberGenerator()
-        let pool = (0..<700).map { i -> String in
-            let length = 1 + i % 12
-            return String((0..<length).map { k in Character(UnicodeScalar(UInt8(97 + (i * 7 + k * 3) % 26))) })
-        } + ["a", "aa", "aaaaaaaa", "aaaaaaaaa", "level_11", "level_1", "é"]
+        let pool =
+            (0..<700).map { i -> String in
+                let length = 1 + i % 12
+                return String((0..<length).map { k in Character(UnicodeScalar(UInt8(97 + (i * 7 + k * 3) % 26))) })
+            } + ["a", "aa", "aaaaaaaa", "aaaaaaaaa", "level_11", "level_1", "é"]
         var text = "s,t\n"
         for row in 0..<5000 {
             let field = pool[Int.random(in: 0..<pool.count, using: &generator)]

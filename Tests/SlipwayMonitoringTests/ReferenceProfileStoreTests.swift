@@ -111,7 +111,8 @@ final class MovableReferences: ReferenceDatasetSource, @unchecked Sendable {
 
     @Test func memoryHoldsAtMostTheBudget() async throws {
         let references = MovableReferences(Self.dataset(rows: 1000), digest: "d")
-        let cache = ReferenceProfileCache(source: references, store: try DriftHistoryStore(path: try DriftMonitoringTests.temporaryPath()), memoryBudget: 1)
+        let cache = ReferenceProfileCache(
+            source: references, store: try DriftHistoryStore(path: try DriftMonitoringTests.temporaryPath()), memoryBudget: 1)
         for version in 1...3 { _ = try await cache.profile(model: "m", version: String(version), now: 0) }
         #expect(cache.count == 1)
         // Dropped from memory, read back from disk: no dataset read.

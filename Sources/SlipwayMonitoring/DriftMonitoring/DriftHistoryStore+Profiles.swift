@@ -50,7 +50,8 @@ extension DriftHistoryStore {
                 let encoded = ProfileColumnCodec.Encoded(
                     name: row["name"], dtype: row["dtype"], encoding: row["encoding"], data: row["data"], levels: row["levels"])
                 guard let column = ProfileColumnCodec.decode(encoded) else {
-                    throw DriftError(.invalidInput, "the stored reference profile of '\(model)' version \(version) is damaged (column \(encoded.name))")
+                    throw DriftError(
+                        .invalidInput, "the stored reference profile of '\(model)' version \(version) is damaged (column \(encoded.name))")
                 }
                 columns.append(column)
             }

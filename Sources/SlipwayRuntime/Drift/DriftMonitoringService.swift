@@ -50,7 +50,8 @@ public final class DriftMonitoringService: Service, Sendable {
         self.logger = logger
         self.tick = tick
         self.monitor = DriftMonitor(
-            profiles: ReferenceProfileCache(source: references, store: history, memoryBudget: profileMemory), windows: windows, history: history, clock: clock,
+            profiles: ReferenceProfileCache(source: references, store: history, memoryBudget: profileMemory), windows: windows, history: history,
+            clock: clock,
             onCheck: { check in await triggers.checked(check) })
         let concept = ConceptDriftMonitor(
             configuration: { model in
