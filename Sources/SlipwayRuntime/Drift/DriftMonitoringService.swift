@@ -4,8 +4,8 @@ public import ServiceLifecycle
 public import SlipwayMonitoring
 
 /// Drift monitoring in the server: checks on demand (`check`) and on each model's schedule (`run`, as a
-/// `Service` in the application's `ServiceGroup`), concept drift from outcomes as labels arrive, retraining
-/// triggers, and the history (`drift.sqlite`).
+/// `Service` in the application's `ServiceGroup`), concept drift from outcomes as labels arrive
+/// (`feedbackJoined`), retraining triggers, and the history and reference profiles (`drift.sqlite`).
 public final class DriftMonitoringService: Service, Sendable {
     public let monitor: DriftMonitor
     public let concept: ConceptDriftMonitor
@@ -118,7 +118,8 @@ public final class DriftMonitoringService: Service, Sendable {
         try await history?.events(model: model, limit: limit) ?? []
     }
 
-    /// Runs scheduled checks until shutdown: each model with `drift_schedule` is checked once per period.
+    /// Runs scheduled checks until shutdown (each model with `drift_schedule` is checked once per period),
+    /// and beside them the task that feeds posted labels to the concept-drift detectors.
     public func run() async throws {
         guard let feed else { return await runSchedule() }
         await withTaskGroup(of: Void.self) { group in
