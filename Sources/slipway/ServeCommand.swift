@@ -129,6 +129,10 @@ struct ServeCommand: AsyncParsableCommand {
                 settings: { [settings] in settings.settings(for: $0).drift }, models: { try service.models().map(\.name) },
                 resolveVersion: { try references.version(of: $0, selector: $1) }, logger: logger, labelled: labelled)
         }
+        // A version registered through the server gets its reference profile built right away, off the request.
+        service.onRegistered { [drift] version in
+            Task.detached { await drift.prepareProfile(model: version.model, version: String(version.version)) }
+        }
         let app = buildApplication(
             configuration: configuration, models: provider, logger: logger, security: security, drift: drift,
             monitoring: MonitoringEndpoints(system: monitoring, renderMetrics: { MonitoringMetrics.addingHelp(to: metrics.emitToBuffer()) }),

@@ -86,6 +86,18 @@ public final class DriftMonitoringService: Service, Sendable {
         try await concept.recordOutcome(model: model, version: version, error: error)
     }
 
+    /// Builds and keeps the reference profile of a newly registered version (wired to the registry's
+    /// `onRegistered` by `slipway serve`), so that its first check does not parse the dataset; a failure is
+    /// logged and the profile is built at the first check instead.
+    public func prepareProfile(model: String, version: String) async {
+        do {
+            _ = try await monitor.profiles.profile(model: model, version: version, now: monitor.now)
+        } catch {
+            logger.warning(
+                "reference profile not built at registration", metadata: ["model": "\(model)", "version": "\(version)", "slipway.error": "\(error)"])
+        }
+    }
+
     /// Labels were joined to `model`'s predictions (the feedback route calls this after the join): the
     /// predictions of the accepted request ids are read back and fed to the model's concept-drift detector
     /// by a task of this service, off the request path. Returns at once; does nothing when the model has no
