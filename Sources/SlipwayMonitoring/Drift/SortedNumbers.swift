@@ -335,31 +335,6 @@ enum SortedNumbers {
         return out
     }
 
-    /// Distinct values of a sorted array.
-    static func distinctCount(_ a: [Double]) -> Int {
-        guard var previous = a.first else { return 0 }
-        var count = 1
-        for v in a.dropFirst() where v != previous {
-            count += 1
-            previous = v
-        }
-        return count
-    }
-
-    /// Distinct values of the union of two sorted arrays.
-    static func distinctCount(merging r: [Double], _ c: [Double]) -> Int {
-        var i = 0
-        var j = 0
-        var count = 0
-        while i < r.count || j < c.count {
-            let v = j >= c.count || (i < r.count && r[i] <= c[j]) ? r[i] : c[j]
-            count += 1
-            while i < r.count && r[i] == v { i += 1 }
-            while j < c.count && c[j] == v { j += 1 }
-        }
-        return count
-    }
-
     /// The sorted distinct values of the union of two sorted arrays.
     static func distinctValues(merging r: [Double], _ c: [Double]) -> [Double] {
         var out: [Double] = []

@@ -235,14 +235,6 @@ public enum StatTests {
         return (CompensatedSum.of(v.lazy.map { ($0 - mean) * ($0 - mean) }) / n).squareRoot()
     }
 
-    static func wassersteinNormed(_ s: (r: [Double], c: [Double])) -> Double {
-        cdfGapSum(s.r, s.c, squared: false) / max(populationStd(s.r), 0.001)
-    }
-
-    static func energyDistance(_ s: (r: [Double], c: [Double])) -> Double {
-        2.0.squareRoot() * cdfGapSum(s.r, s.c, squared: true).squareRoot()
-    }
-
     /// Average ranks (1-based) of `values` in sorted order, ties averaged.
     static func averageRanks(sorted values: [Double]) -> [Double] {
         var ranks = [Double](repeating: 0, count: values.count)
