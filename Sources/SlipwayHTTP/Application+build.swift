@@ -33,7 +33,7 @@ public func buildRouter(
         DriftController(drift: drift).addRoutes(to: router)
         EventsController(drift: drift).addRoutes(to: router)
     }
-    monitoring.addRoutes(to: router, maxBodySize: configuration.maxBodySize)
+    monitoring.addRoutes(to: router, maxBodySize: configuration.maxBodySize, drift: drift)
     if let security {
         let erasure = SubjectErasure(
             registry: (models.source as? RegistryModelProvider)?.service, predictionLog: monitoring.system?.store, hashKey: security.privacyHashKey)

@@ -119,16 +119,20 @@ struct ServeCommand: AsyncParsableCommand {
                 dataDirectory: data.url, configuration: settings, logger: logger,
                 redactor: { [settings] model in security.redactor(for: model, configuration: settings) }, sealer: security.sealer)
         }
-        // Drift checks read the prediction log's windows against each version's registered reference dataset.
+        // Drift checks read the prediction log's windows against each version's registered reference dataset
+        // (its profile kept in drift.sqlite); posted labels feed the concept-drift detectors.
         let references = RegistryReferenceSource(service: service)
-        let windows = PredictionLogWindowSource(store: monitoring.store) { model, version in
-            try await references.referenceDataset(model: model, version: version)?.columns
-        }
+        let windows = PredictionLogWindowSource(store: monitoring.store)
+        let labelled = LabelledPredictionSource(store: monitoring.store) { [settings] in settings.settings(for: $0).monitoring.outputRoles }
         let drift = try CLIExit.reporting { () throws -> DriftMonitoringService in
             try DriftMonitoringService(
                 references: references, windows: windows, historyPath: data.url.appendingPathComponent("drift.sqlite").path,
                 settings: { [settings] in settings.settings(for: $0).drift }, models: { try service.models().map(\.name) },
-                resolveVersion: { try references.version(of: $0, selector: $1) }, logger: logger)
+                resolveVersion: { try references.version(of: $0, selector: $1) }, logger: logger, labelled: labelled)
+        }
+        // A version registered through the server gets its reference profile built right away, off the request.
+        service.onRegistered { [drift] version in
+            Task.detached { await drift.prepareProfile(model: version.model, version: String(version.version)) }
         }
         let app = buildApplication(
             configuration: configuration, models: provider, logger: logger, security: security, drift: drift,

@@ -118,6 +118,31 @@ import Testing
         }
     }
 
+    @Test func aVersionsProfileIsBuiltWhenItIsRegistered() async throws {
+        let (_, _, drift, _) = try Self.setup()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-drift-register-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var csv = "sepal_length,sepal_width,petal_length,petal_width\n"
+        for i in 0..<300 { csv += "\(4.5 + Double(i % 30) / 10),3.0,\(1 + Double(i % 50) / 10),1.2\n" }
+        let reference = dir.appendingPathComponent("reference.csv")
+        try csv.write(to: reference, atomically: true, encoding: .utf8)
+        let service = try ModelRegistryService.open(dataDirectory: dir.appendingPathComponent("data"))
+        let other = try DriftMonitoringService(
+            references: RegistryReferenceSource(service: service), windows: InMemoryProductionLog(),
+            historyPath: dir.appendingPathComponent("data/drift.sqlite").path, settings: { _ in ModelDriftSettings() },
+            models: { try service.models().map(\.name) }, resolveVersion: { _, selector in selector ?? "1" }, logger: Logger(label: "t"))
+        service.onRegistered { version in
+            Task.detached { await other.prepareProfile(model: version.model, version: String(version.version)) }
+        }
+        _ = try service.register(.init(name: "plain", model: V2Fixtures.irisModel, actor: "test"))  // no reference: no profile
+        _ = try service.register(.init(name: "iris", model: V2Fixtures.irisModel, reference: reference, actor: "test"))
+        for _ in 0..<500 where other.monitor.profiles.statistics.builds == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(other.monitor.profiles.statistics.builds == 1)
+        #expect(try await other.monitor.profiles.profile(model: "iris", version: "1", now: 0)?.rowCount == 300)
+        #expect(other.monitor.profiles.statistics.builds == 1)
+        #expect(drift.monitor.profiles.statistics.builds == 0)
+    }
+
     @Test func outcomesFeedTheConceptDriftDetector() async throws {
         let (_, _, drift, _) = try Self.setup()
         // No detector configured in this setup: outcomes are accepted and ignored.

@@ -70,6 +70,46 @@ import Testing
         }
     }
 
+    /// Decimals as `to_csv` writes them with a fixed precision (the eight-digits-at-a-time path), and the
+    /// shapes around it (more than eight fraction digits, a point near the end of the file, exponents, short
+    /// fractions followed by other fields), against the general reader.
+    @Test func decimalsOfEveryLengthParseAsTheGeneralReaderDoes() throws {
+        var generator = SystemRandomNumberGenerator()
+        var text = "a,b,c\n"
+        for row in 0..<20_000 {
+            var fields: [String] = []
+            for _ in 0..<3 {
+                let integer = String(UInt64.random(in: 0...(row % 3 == 0 ? 99_999_999 : 999), using: &generator))
+                let fractionLength = Int.random(in: 0...11, using: &generator)
+                let fraction = String((0..<fractionLength).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+                let sign = ["", "-", "+"][Int.random(in: 0...2, using: &generator)]
+                let exponent = Int.random(in: 0...9, using: &generator) == 0 ? "e\(Int.random(in: -5...5, using: &generator))" : ""
+                fields.append(sign + integer + (fractionLength > 0 || row % 7 == 0 ? "." : "") + fraction + exponent)
+            }
+            text += fields.joined(separator: ",") + "\n"
+        }
+        text += "1.5,2.25,3.125"  // the last number of the file is near its end
+        try Self.expectSame(text, "decimals")
+    }
+
+    /// Strings of 1 to 12 bytes (short ones are told apart by their packed bytes and length, long ones by a
+    /// hash and a comparison), hundreds of distinct values, the same bytes at different lengths.
+    @Test func stringLevelsShortAndLongAreKeptApart() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pool =
+            (0..<700).map { i -> String in
+                let length = 1 + i % 12
+                return String((0..<length).map { k in Character(UnicodeScalar(UInt8(97 + (i * 7 + k * 3) % 26))) })
+            } + ["a", "aa", "aaaaaaaa", "aaaaaaaaa", "level_11", "level_1", "é"]
+        var text = "s,t\n"
+        for row in 0..<5000 {
+            let field = pool[Int.random(in: 0..<pool.count, using: &generator)]
+            text += "\(row % 97 == 0 ? "" : field),\(pool[row % pool.count])\n"
+        }
+        text += "zz,a"
+        try Self.expectSame(text, "strings")
+    }
+
     @Test func crlfMissingTrailingFieldsAndBlankLines() throws {
         try Self.expectSame("a,b,c\r\n1,x,\r\n\r\n2,,3.5\r\n", "crlf")
         try Self.expectSame("a,b\n1,True\n2,False\n", "bool")

@@ -7,6 +7,9 @@ public import SlipwayRuntime
 /// plus model, version, window and prediction drift) and `GET /api/v1/models/NAME/drift/report` (the same
 /// check as a self-contained HTML page, with each feature's timeline from the history). Each request runs a
 /// fresh check and stores it. The computation runs in a task off the event loop.
+/// The check's `concept_drift` field holds the version's concept-drift detector state; `?kind=concept` answers
+/// that state alone, per version, without a data check (`{"model","detector","versions":[{"version",
+/// "outcomes","drift_detected","drift_indices",...}]}`), for models without a reference dataset.
 public struct DriftController: Sendable {
     let drift: DriftMonitoringService
 
@@ -18,6 +21,11 @@ public struct DriftController: Sendable {
         router.get("/api/v1/models/:model/drift") { request, context in
             let (model, version, window) = try Self.query(request, context)
             let drift = self.drift
+            switch request.uri.queryParameters["kind"].map(String.init) {
+            case nil, "data": break
+            case "concept": return Self.response(drift.conceptDrift(model: model) + "\n", type: "application/json")
+            case let other?: throw V2Error(status: .badRequest, message: "kind must be 'data' or 'concept', got '\(other)'")
+            }
             let check = try await Task.detached { try await drift.check(model: model, version: version, window: window) }.value
             return Self.response(check.json() + "\n", type: "application/json")
         }

@@ -2,7 +2,7 @@ public import Hummingbird
 import SlipwayMonitoring
 public import SlipwayRuntime
 
-/// `GET /api/v1/events?model=NAME&limit=N`: recorded retraining triggers, newest first
+/// `GET /api/v1/events?model=NAME&limit=N`: recorded retraining triggers and concept drifts, newest first
 /// (`{"events":[{"id","time","time_utc","model","version","reason","action","outcome","detail","payload"}]}`).
 public struct EventsController: Sendable {
     let drift: DriftMonitoringService

@@ -9,10 +9,13 @@ public import SlipwayRuntime
 public struct FeedbackController: Sendable {
     let system: MonitoringSystem
     let maxBodySize: Int
+    /// Drift monitoring: joined labels feed the model's concept-drift detector (off the request path).
+    let drift: DriftMonitoringService?
 
-    public init(system: MonitoringSystem, maxBodySize: Int) {
+    public init(system: MonitoringSystem, maxBodySize: Int, drift: DriftMonitoringService? = nil) {
         self.system = system
         self.maxBodySize = maxBodySize
+        self.drift = drift
     }
 
     public func addRoutes(to router: Router<SlipwayRequestContext>) {
@@ -24,6 +27,7 @@ public struct FeedbackController: Sendable {
         let buffer = try await request.body.collect(upTo: maxBodySize)
         let items = try Self.items([UInt8](buffer: buffer))
         let result = try await system.feedback(model: model, items: items)
+        drift?.feedbackJoined(model: model, items: items, result: result)
         var w = JSONWriter()
         w.raw("{\"model\":")
         w.string(model)

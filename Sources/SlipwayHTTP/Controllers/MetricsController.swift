@@ -43,10 +43,10 @@ public struct MetricsController: Sendable {
 
 extension MonitoringEndpoints {
     /// Adds `/metrics`, feedback, quality and alerts, for what is present.
-    func addRoutes(to router: Router<SlipwayRequestContext>, maxBodySize: Int) {
+    func addRoutes(to router: Router<SlipwayRequestContext>, maxBodySize: Int, drift: DriftMonitoringService? = nil) {
         if let renderMetrics { MetricsController(render: renderMetrics, system: system).addRoutes(to: router) }
         guard let system else { return }
-        FeedbackController(system: system, maxBodySize: maxBodySize).addRoutes(to: router)
+        FeedbackController(system: system, maxBodySize: maxBodySize, drift: drift).addRoutes(to: router)
         QualityController(system: system).addRoutes(to: router)
         AlertsController(system: system).addRoutes(to: router)
     }

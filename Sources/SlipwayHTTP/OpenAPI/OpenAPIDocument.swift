@@ -249,7 +249,10 @@ public enum OpenAPIDocument {
                 responses: [("200", ok, object)]),
             Operation(
                 method: "get", path: m + "/drift", tag: "monitoring", summary: "Feature and prediction drift against the reference dataset",
-                parameters: [query("window", "The window of recent predictions")], responses: [("200", ok, object)]),
+                parameters: [
+                    query("window", "The window of recent predictions"),
+                    query("kind", "data (default: the check), or concept (the concept-drift detector per version, no check)"),
+                ], responses: [("200", ok, object)]),
             Operation(method: "get", path: m + "/drift/report", tag: "monitoring", summary: "Drift report (HTML)", responses: [("200", ok, nil)]),
             Operation(
                 method: "get", path: "/api/v1/alerts", tag: "monitoring", summary: "Alerts fired and resolved", responses: [("200", ok, object)]),

@@ -180,10 +180,22 @@ struct CategoryEncoder {
     private var byHash: [UInt64: Int32] = [:]
     private static let linearLimit = 32
 
+    /// Levels of at most 8 bytes, found by their bytes packed in one integer (and their length), which is the
+    /// whole comparison: an open-addressing table, linear probing, at most half full. Empty slots have length 0.
+    private var shortKeys: [UInt64] = []
+    private var shortLengths: [UInt8] = []
+    private var shortCodes: [Int32] = []
+    private var shortCount = 0
+
     /// Adds the field `b[start..<end]` (empty = missing).
     mutating func add(_ b: [UInt8], _ start: Int, _ end: Int) {
         if start == end {
             codes.append(-1)
+            return
+        }
+        let length = end - start
+        if length <= 8 {
+            codes.append(shortCode(b, start, length))
             return
         }
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -209,6 +221,55 @@ struct CategoryEncoder {
         hashes.append(h)
         if byHash[h] == nil { byHash[h] = new }
         codes.append(new)
+    }
+
+    /// The code of a field of 1...8 bytes, adding a level when it is new.
+    @inline(__always)
+    private mutating func shortCode(_ b: [UInt8], _ start: Int, _ length: Int) -> Int32 {
+        var key: UInt64 = 0
+        if start + 8 <= b.count {
+            // UInt64: any bits are valid; the range is checked. The field's bytes are the low `length` bytes.
+            key = b.span.bytes.unsafeLoadUnaligned(fromByteOffset: start, as: UInt64.self)
+            if length < 8 { key &= (1 &<< UInt64(8 * length)) &- 1 }
+        } else {
+            for k in 0..<length { key |= UInt64(b[start + k]) &<< UInt64(8 * k) }
+        }
+        if shortCount * 2 >= shortKeys.count { growShortTable() }
+        let mask = shortKeys.count - 1
+        var slot = Int(truncatingIfNeeded: ((key ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15) &>> 40) & mask
+        while true {
+            let stored = Int(shortLengths[slot])
+            if stored == 0 { break }
+            if stored == length && shortKeys[slot] == key { return shortCodes[slot] }
+            slot = (slot + 1) & mask
+        }
+        let new = Int32(levels.count)
+        levels.append(String(decoding: b[start..<(start + length)], as: UTF8.self))
+        // Placeholders keep the long levels' arrays indexed by code (no long field has length 0).
+        levelBytes.append([])
+        hashes.append(0)
+        shortKeys[slot] = key
+        shortLengths[slot] = UInt8(length)
+        shortCodes[slot] = new
+        shortCount += 1
+        return new
+    }
+
+    private mutating func growShortTable() {
+        let capacity = max(64, shortKeys.count * 2)
+        let old = (shortKeys, shortLengths, shortCodes)
+        shortKeys = [UInt64](repeating: 0, count: capacity)
+        shortLengths = [UInt8](repeating: 0, count: capacity)
+        shortCodes = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for index in old.1.indices where old.1[index] != 0 {
+            let key = old.0[index]
+            var slot = Int(truncatingIfNeeded: ((key ^ UInt64(old.1[index])) &* 0x9E37_79B9_7F4A_7C15) &>> 40) & mask
+            while shortLengths[slot] != 0 { slot = (slot + 1) & mask }
+            shortKeys[slot] = key
+            shortLengths[slot] = old.1[index]
+            shortCodes[slot] = old.2[index]
+        }
     }
 
     @inline(__always)
@@ -242,8 +303,60 @@ enum NumberScanner {
         1e21, 1e22,
     ]
 
+    /// The common spelling (`-12.345678`: a sign, up to 19 digits with at most one point, no exponent) read
+    /// eight fraction digits at a time (SWAR: the digits of one 64-bit load checked and combined with three
+    /// multiplications); anything else goes to `scanScalar`. Both give the same value, type and length.
     @inline(__always)
     static func scan(_ p: [UInt8], from start: Int) -> (value: Double, isInt: Bool, consumed: Int) {
+        let count = p.count
+        var i = start
+        var negative = false
+        if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+            negative = p[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        let integerStart = i
+        while i < count {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - integerStart
+        guard digits <= 8, i < count, p[i] == UInt8(ascii: "."), count - (i + 1) >= 8 else { return scanScalar(p, from: start) }
+        i += 1
+        // Eight bytes after the point: how many leading ones are digits, and their value.
+        let word = p.span.bytes.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self)  // UInt64: any bits are valid; the range is checked
+        let shifted = word &- 0x3030_3030_3030_3030
+        // A byte is a digit when (byte - '0') <= 9: its high nibble is 0 and low nibble + 6 does not carry into bit 4.
+        let nonDigit = (shifted | (shifted &+ 0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0
+        let fraction = nonDigit == 0 ? 8 : nonDigit.trailingZeroBitCount / 8
+        guard fraction > 0, digits + fraction <= 19 else { return scanScalar(p, from: start) }
+        if fraction == 8 && count - (i + 8) > 0 {
+            let d = p[i + 8] &- UInt8(ascii: "0")
+            if d <= 9 { return scanScalar(p, from: start) }
+        }
+        let after = i + fraction
+        if after < count && (p[after] == UInt8(ascii: "e") || p[after] == UInt8(ascii: "E")) { return scanScalar(p, from: start) }
+        // Keep the `fraction` digits in the high bytes (the low bytes become leading zeros), then combine.
+        var v = fraction == 8 ? shifted : (shifted &<< UInt64(8 * (8 - fraction)))
+        v = (v &* 10 &+ (v &>> 8)) & 0x00FF_00FF_00FF_00FF
+        v = (v &* 100 &+ (v &>> 16)) & 0x0000_FFFF_0000_FFFF
+        v = (v &* 10_000 &+ (v &>> 32)) & 0x0000_0000_FFFF_FFFF
+        mantissa = mantissa &* powersOfTenInt[fraction] &+ v
+        digits += fraction
+        guard mantissa <= (1 << 53) else { return scanScalar(p, from: start) }
+        var value = Double(mantissa)
+        if mantissa != 0 { value /= powersOfTen[fraction] } else { value = 0 }
+        return (negative ? -value : value, false, after - start)
+    }
+
+    private static let powersOfTenInt: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// One digit at a time: the general fast path (exponents, long integers, points near the end of the bytes).
+    @inline(__always)
+    static func scanScalar(_ p: [UInt8], from start: Int) -> (value: Double, isInt: Bool, consumed: Int) {
         let fail = (0.0, false, 0)
         let count = p.count
         var i = start

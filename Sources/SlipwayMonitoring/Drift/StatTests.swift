@@ -22,6 +22,8 @@ public struct ColumnSample: Sendable {
     /// Distinct values of cleaned reference ++ current, and of cleaned reference.
     public let distinctCombined: Int
     public let distinctReference: Int
+    /// `∫ |F_r - F_c| dx` and `∫ (F_r - F_c)² dx` of a numerical column, found with the distinct counts.
+    var cdfGapSums: (abs: Double, squared: Double)?
 
     public init(kind: ColumnKind, reference: DataColumn, current: DataColumn) {
         self.kind = kind
@@ -32,15 +34,25 @@ public struct ColumnSample: Sendable {
             // Both sides numeric: categories are the numbers themselves (counted from the sorted values).
             self.referenceInOrder = refNumbers
             self.currentInOrder = curNumbers
-            self.reference = SortedNumbers.sorted(refNumbers)
-            self.current = SortedNumbers.sorted(curNumbers)
+            let walk: SortedNumbers.PooledWalk
+            if let pair = SortedNumbers.sortedDecimalPair(refNumbers, curNumbers) {
+                self.reference = pair.reference
+                self.current = pair.current
+                walk = pair.walk
+            } else {
+                self.reference = SortedNumbers.sorted(refNumbers)
+                self.current = SortedNumbers.sorted(curNumbers)
+                walk = SortedNumbers.walk(self.reference, self.current)
+            }
             self.referenceText = []
             self.currentText = []
             self.nReference = refNumbers.count
             self.nCurrent = curNumbers.count
-            self.distinctReference = SortedNumbers.distinctCount(self.reference)
-            self.distinctCombined = SortedNumbers.distinctCount(merging: self.reference, self.current)
+            self.distinctReference = walk.distinctReference
+            self.distinctCombined = walk.distinctCombined
+            self.cdfGapSums = (walk.gapSum, walk.squaredGapSum)
             if kind != .numerical {
+                self.cdfGapSums = nil
                 self.reference = []
                 self.current = []
                 self.referenceInOrder = []
@@ -130,7 +142,10 @@ public enum StatTests {
         case .ks: score = try ks(sample.numbers())
         case .chisquare: score = chiSquare(sample.categoryCounts)
         case .z: score = zTest(sample.referenceCategories, sample.currentCategories)
-        case .wasserstein: score = try wassersteinNormed(sample.numbers())
+        case .wasserstein:
+            let numbers = try sample.numbers()
+            let gap = sample.cdfGapSums?.abs ?? cdfGapSum(numbers.r, numbers.c, squared: false)
+            score = gap / max(populationStd(numbers.r), 0.001)
         case .psi: score = psi(binnedFractions(sample))
         case .jensenshannon: score = jensenShannon(binnedFractions(sample))
         case .klDiv: score = klDivergence(binnedFractions(sample))
@@ -140,7 +155,9 @@ public enum StatTests {
         case .cramerVonMises: score = try cramerVonMises(sample.numbers())
         case .mannw: score = try mannWhitneyLess(sample.numbers())
         case .tTest: score = try tTest(sample.numbers())
-        case .ed: score = try energyDistance(sample.numbers())
+        case .ed:
+            let numbers = try sample.numbers()
+            score = 2.0.squareRoot() * (sample.cdfGapSums?.squared ?? cdfGapSum(numbers.r, numbers.c, squared: true)).squareRoot()
         case .es: score = try eppsSingleton(sample.numbers())
         case .empiricalMMD:
             _ = try sample.numbers()
@@ -216,14 +233,6 @@ public enum StatTests {
         let n = Double(v.count)
         let mean = CompensatedSum.of(v) / n
         return (CompensatedSum.of(v.lazy.map { ($0 - mean) * ($0 - mean) }) / n).squareRoot()
-    }
-
-    static func wassersteinNormed(_ s: (r: [Double], c: [Double])) -> Double {
-        cdfGapSum(s.r, s.c, squared: false) / max(populationStd(s.r), 0.001)
-    }
-
-    static func energyDistance(_ s: (r: [Double], c: [Double])) -> Double {
-        2.0.squareRoot() * cdfGapSum(s.r, s.c, squared: true).squareRoot()
     }
 
     /// Average ranks (1-based) of `values` in sorted order, ties averaged.

@@ -13,6 +13,8 @@ public struct DriftCheck: Sendable {
     public var inputs: DatasetDriftReport
     /// Prediction drift (outputs against the reference's output columns); nil when there is nothing to compare.
     public var predictions: DatasetDriftReport?
+    /// The version's concept-drift detector, when labels have fed it.
+    public var concept: ConceptDriftState?
 
     public init(
         model: String, version: String, time: Double, window: String, rows: Int, referenceRows: Int,
@@ -29,7 +31,8 @@ public struct DriftCheck: Sendable {
     }
 
     /// The CLI's report JSON (`columns`, `dataset`) plus `model`, `version`, `time`, `window`, `rows`,
-    /// `reference_rows` and `prediction` (the same shape for the outputs, or null).
+    /// `reference_rows`, `prediction` (the same shape for the outputs, or null) and `concept_drift` (the
+    /// version's detector state, or null).
     public func json() -> String {
         var body = inputs.json()
         body.removeFirst()  // "{"
@@ -37,6 +40,7 @@ public struct DriftCheck: Sendable {
         out += ",\"time\":\(JSONText.number(time)),\"time_utc\":\(JSONText.string(UTCTime.format(time)))"
         out += ",\"window\":\(JSONText.string(window)),\"rows\":\(rows),\"reference_rows\":\(referenceRows)"
         out += ",\"prediction\":" + (predictions?.json() ?? "null")
+        out += ",\"concept_drift\":" + (concept?.json() ?? "null")
         out += "," + body
         return out
     }

@@ -5,7 +5,7 @@ import GRDB
 /// `DatabasePool` for the file, named migrations, invariants as constraints. Blocking calls run on a
 /// dedicated thread (GRDB's async API), never on an event loop.
 public final class DriftHistoryStore: Sendable {
-    private let database: DatabasePool
+    let database: DatabasePool
 
     /// Opens (creating when needed) the history at `path`.
     public init(path: String) throws(DriftError) {
@@ -62,6 +62,32 @@ public final class DriftHistoryStore: Sendable {
                         payload TEXT NOT NULL
                     );
                     CREATE INDEX retraining_event_by_time ON retraining_event (time);
+                    """)
+        }
+        migrator.registerMigration("drift-v2: reference profiles") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reference_profile (
+                        model TEXT NOT NULL CHECK (length(model) > 0),
+                        version TEXT NOT NULL CHECK (length(version) > 0),
+                        digest TEXT NOT NULL CHECK (length(digest) > 0),
+                        built_at REAL NOT NULL,
+                        row_count INTEGER NOT NULL CHECK (row_count >= 0),
+                        PRIMARY KEY (model, version, digest)
+                    );
+                    CREATE TABLE reference_profile_column (
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        digest TEXT NOT NULL,
+                        position INTEGER NOT NULL CHECK (position >= 0),
+                        name TEXT NOT NULL,
+                        dtype TEXT NOT NULL CHECK (dtype IN ('int64', 'float64', 'bool', 'object')),
+                        encoding TEXT NOT NULL CHECK (encoding IN ('numeric', 'text', 'categories')),
+                        data BLOB NOT NULL,
+                        levels BLOB,
+                        PRIMARY KEY (model, version, digest, position),
+                        FOREIGN KEY (model, version, digest) REFERENCES reference_profile (model, version, digest) ON DELETE CASCADE
+                    );
                     """)
         }
         return migrator

@@ -41,7 +41,8 @@ public final class DriftMonitor: Sendable {
         guard let profile = try await profiles.profile(model: model, version: version, now: time) else {
             throw DriftError(.notFound, "model '\(model)' version \(version) has no reference dataset, so its drift cannot be checked")
         }
-        let rows = try await windows.rows(model: model, version: version, window: window)
+        let rows = try await windows.rows(
+            model: model, version: version, window: window, featureNames: profile.table.columns.map(\.name))
         guard rows.count > 0 else {
             throw DriftError(.notFound, "model '\(model)' version \(version) has no logged predictions in the window \(window)")
         }

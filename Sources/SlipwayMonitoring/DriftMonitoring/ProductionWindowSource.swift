@@ -56,6 +56,16 @@ public struct ProductionRows: Sendable {
 public protocol ProductionWindowSource: Sendable {
     /// The rows of `model` version `version` in `window`, oldest first.
     func rows(model: String, version: String, window: ProductionWindow) async throws -> ProductionRows
+
+    /// The same, knowing the reference dataset's column names (in order), which name the features of a
+    /// logged feature matrix.
+    func rows(model: String, version: String, window: ProductionWindow, featureNames: [String]) async throws -> ProductionRows
+}
+
+extension ProductionWindowSource {
+    public func rows(model: String, version: String, window: ProductionWindow, featureNames: [String]) async throws -> ProductionRows {
+        try await rows(model: model, version: version, window: window)
+    }
 }
 
 /// One logged prediction: feature values and output values by name (nil = missing), and when it was made.

@@ -12,18 +12,34 @@ import Synchronization
 public final class PredictionLogWindowSource: ProductionWindowSource {
     public let store: PredictionLogStore
     /// The feature names of a model version's reference dataset, in order (nil without one).
+    /// Used when the drift monitor does not pass the names (it passes its reference profile's columns).
     public let featureNames: @Sendable (_ model: String, _ version: String) async throws -> [String]?
     /// Feature names already read, by `model:version` (a version's reference never changes).
     private let names = Mutex<[String: [String]]>([:])
 
     public init(
-        store: PredictionLogStore, featureNames: @escaping @Sendable (_ model: String, _ version: String) async throws -> [String]?
+        store: PredictionLogStore,
+        featureNames: @escaping @Sendable (_ model: String, _ version: String) async throws -> [String]? = { _, _ in nil }
     ) {
         self.store = store
         self.featureNames = featureNames
     }
 
     public func rows(model: String, version: String, window: ProductionWindow) async throws -> ProductionRows {
+        let key = "\(model):\(version)"
+        let names: [String]
+        if let known = self.names.withLock({ $0[key] }) {
+            names = known
+        } else {
+            names = try await featureNames(model, version) ?? []
+            self.names.withLock { $0[key] = names }
+        }
+        return try await rows(model: model, version: version, window: window, featureNames: names)
+    }
+
+    public func rows(model: String, version: String, window: ProductionWindow, featureNames names: [String]) async throws
+        -> ProductionRows
+    {
         guard let number = Int(version) else { return InMemoryProductionLog.table([]) }
         var predictions: [StoredPrediction] = []
         switch window {
@@ -42,14 +58,6 @@ public final class PredictionLogWindowSource: ProductionWindowSource {
                 }
                 return all
             }
-        }
-        let key = "\(model):\(version)"
-        let names: [String]
-        if let known = self.names.withLock({ $0[key] }) {
-            names = known
-        } else {
-            names = try await featureNames(model, version) ?? []
-            self.names.withLock { $0[key] = names }
         }
         var records: [ProductionRecord] = []
         for prediction in predictions {

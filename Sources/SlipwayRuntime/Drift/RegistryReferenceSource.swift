@@ -16,6 +16,15 @@ public struct RegistryReferenceSource: ReferenceDatasetSource {
         return String(try service.resolve(text).version)
     }
 
+    /// The SHA-256 of the version's reference artifact (registry metadata only; the dataset is not read).
+    public func referenceDigest(model: String, version: String) async throws -> String? {
+        do {
+            return try service.resolve("\(model):\(version)").reference?.artifact.sha256
+        } catch {
+            throw InferenceError.wrap(error)
+        }
+    }
+
     public func referenceDataset(model: String, version: String) async throws -> (columns: [String], rows: [[String?]])? {
         do {
             let resolved = try service.resolve("\(model):\(version)")

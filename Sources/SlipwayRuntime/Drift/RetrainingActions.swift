@@ -109,14 +109,20 @@ public final class RetrainingTriggers: Sendable {
         return await fire(model: check.model, version: check.version, reason: reason, detail: detail, driftSummary: check.summaryJSON())
     }
 
-    /// After a concept-drift detector fired.
+    /// After a concept-drift detector fired at outcome `outcomes - 1` (0-based) of `version`'s labelled
+    /// outcomes: the event is always recorded; the action runs when the policy retrains on concept drift.
     @discardableResult
     public func conceptDrift(model: String, version: String, outcomes: Int) async -> RetrainingEvent? {
-        guard settings(model).retraining.onConceptDrift else { return nil }
-        let detector = settings(model).conceptDetector?.rawValue ?? "detector"
-        return await fire(
-            model: model, version: version, reason: .conceptDrift, detail: "\(detector) detected concept drift after \(outcomes) outcomes",
-            driftSummary: nil)
+        let s = settings(model)
+        let detector = s.conceptDetector?.rawValue ?? "detector"
+        let detail = "\(detector) detected concept drift at outcome \(outcomes - 1) (0-based) of version \(version)'s labelled outcomes"
+        let summary = "{\"detector\":\"\(detector)\",\"outcome_index\":\(outcomes - 1),\"outcomes\":\(outcomes)}"
+        guard s.retraining.onConceptDrift else {
+            return await fire(
+                model: model, version: version, reason: .conceptDrift, detail: detail + "; retraining on concept drift is off (retrain_on)",
+                driftSummary: summary, run: false)
+        }
+        return await fire(model: model, version: version, reason: .conceptDrift, detail: detail, driftSummary: summary)
     }
 
     /// A quality measurement (the feedback path calls it): fires when it is below the policy's threshold.
@@ -128,18 +134,21 @@ public final class RetrainingTriggers: Sendable {
         return await fire(model: model, version: version, reason: .quality, detail: detail, driftSummary: nil)
     }
 
-    private func fire(model: String, version: String, reason: RetrainingReason, detail: String, driftSummary: String?) async
-        -> RetrainingEvent
-    {
+    /// Records the event; runs the action when `run` and the cooldown admit it.
+    private func fire(
+        model: String, version: String, reason: RetrainingReason, detail: String, driftSummary: String?, run: Bool = true
+    ) async -> RetrainingEvent {
         let now = clock()
-        let action = action(for: model)
+        let action = run ? action(for: model) : .none
         let export = "slipway logs export \(model) --version \(version) --labelled --format csv"
         let payload = RetrainingPayload.json(
             model: model, version: version, reason: reason, time: now, detail: detail, driftSummary: driftSummary, exportCommand: export)
         var event = RetrainingEvent(
             time: now, model: model, version: version, reason: reason, action: action.name, outcome: .recorded, detail: detail,
             payload: payload)
-        if cooldown.admit(model: model, now: now, cooldown: settings(model).retraining.cooldown) {
+        if !run {
+            event.outcome = .recorded
+        } else if cooldown.admit(model: model, now: now, cooldown: settings(model).retraining.cooldown) {
             let (outcome, note) = await action.perform(payload: payload)
             event.outcome = outcome
             event.detail = detail + "; " + note

@@ -3,6 +3,7 @@ import SlipwayEngine
 import SlipwayONNX
 public import SlipwayRegistry
 import SlipwayTensor
+import Synchronization
 
 /// The one implementation of registry operations behind the CLI and (later) HTTP: registration with
 /// validation by the engine, resolution of selectors, loading through a byte-bounded LRU cache, bundles.
@@ -10,6 +11,8 @@ import SlipwayTensor
 public final class ModelRegistryService: Sendable {
     public let registry: Registry
     public let cache: ModelCache
+    /// Called after each version with a reference dataset is stored (see ``onRegistered(_:)``).
+    private let registeredHooks = Mutex<[@Sendable (ModelVersion) -> Void]>([])
 
     /// - Parameters:
     ///   - registry: the store and the artifact files.
@@ -29,6 +32,13 @@ public final class ModelRegistryService: Sendable {
     }
 
     public var store: any ModelStore { registry.store }
+
+    /// Calls `body` after each version that has a reference dataset is registered or imported (drift
+    /// monitoring builds its reference profile then). `body` runs on the registering thread: it should only
+    /// hand the work over.
+    public func onRegistered(_ body: @escaping @Sendable (ModelVersion) -> Void) {
+        registeredHooks.withLock { $0.append(body) }
+    }
 
     // MARK: - Registration
 
@@ -221,7 +231,9 @@ public final class ModelRegistryService: Sendable {
         if let example, let exampleOutputs {
             draft.example = ExampleRun(artifact: try artifacts.put(example), outputs: exampleOutputs)
         }
-        return try registry.store.createVersion(draft)
+        let created = try registry.store.createVersion(draft)
+        if created.reference != nil { for hook in registeredHooks.withLock({ $0 }) { hook(created) } }
+        return created
     }
 
     // MARK: - Resolution and loading
