@@ -48,6 +48,16 @@ public final class ModelStatistics: Sendable {
 
     public var snapshot: Snapshot { state.withLock { $0 } }
 
+    /// Executions so far and their mean compute time (input, infer and output) in nanoseconds.
+    public var meanCompute: (executions: Int, nanoseconds: UInt64) {
+        state.withLock { s in
+            let n = s.executionCount
+            guard n > 0 else { return (0, 0) }
+            let total = s.batches.values.reduce(UInt64(0)) { $0 &+ $1.computeInput.ns &+ $1.computeInfer.ns &+ $1.computeOutput.ns }
+            return (n, total / UInt64(n))
+        }
+    }
+
     /// One model execution of `batchSize` rows.
     public func recordExecution(batchSize: Int, input: UInt64, infer: UInt64, output: UInt64) {
         state.withLock { s in

@@ -50,6 +50,21 @@ public final class ServedModel: Sendable {
             execute: { jobs in runner.execute(jobs) })
     }
 
+    /// Whether a request may run on the caller's thread (a Swift concurrency thread, never an event loop)
+    /// instead of hopping to an inference-pool thread and back: for versions without dynamic batching whose
+    /// executions so far (at least ``inlineMinimumExecutions``) took under ``inlineComputeLimitNanoseconds``
+    /// on average — there the two thread switches cost more than the model.
+    public var runsInline: Bool {
+        guard scheduler.batching == nil else { return false }
+        let (executions, mean) = statistics.meanCompute
+        return executions >= Self.inlineMinimumExecutions && mean < Self.inlineComputeLimitNanoseconds
+    }
+
+    /// See ``runsInline``.
+    public static let inlineMinimumExecutions = 16
+    /// See ``runsInline``.
+    public static let inlineComputeLimitNanoseconds: UInt64 = 25_000
+
     static func isBatchable(_ plan: Plan) -> Bool {
         func dynamicFirst(_ shape: [Dim]?) -> Bool {
             guard let first = shape?.first else { return false }

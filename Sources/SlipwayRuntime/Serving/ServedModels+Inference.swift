@@ -2,6 +2,7 @@ import Foundation
 public import ServiceLifecycle
 public import SlipwayEngine
 import SlipwayTensor
+import Synchronization
 
 /// An encoded V2 inference response: JSON, or JSON followed by binary tensors (`jsonLength` is then the
 /// `Inference-Header-Content-Length`).
@@ -28,6 +29,11 @@ extension ServedModels {
     ) {
         let arrived = ContinuousClock.now
         let arrivedAt = Date().timeIntervalSince1970
+        // A small request for a cheap, already loaded version runs right here (see `ServedModel.runsInline`).
+        if body.count <= Self.inlineBodyLimit, let target = loadedVersion(name, version: version), target.runsInline {
+            start(body: body, jsonLength: jsonLength, name: name, version: version, arrived: arrived, arrivedAt: arrivedAt, completion: completion)
+            return
+        }
         pool.submit(
             { [self] in
                 start(
@@ -40,6 +46,16 @@ extension ServedModels {
                         error, id: nil, name: name, served: nil, alias: nil, request: nil, arrived: arrived, arrivedAt: arrivedAt))
                 completion(.failure(error))
             })
+    }
+
+    /// The largest request body decoded on the caller's thread for an inline version.
+    static let inlineBodyLimit = 16 * 1024
+
+    /// The served version a route names, when it is already loaded (nil otherwise, or for a bad route: the
+    /// pool path reports those).
+    func loadedVersion(_ name: String, version: String?) -> ServedModel? {
+        guard let (_, number, _) = try? entry(named: name, version: version) else { return nil }
+        return state.withLock { $0.loaded[VersionKey(name: name, version: number)] }
     }
 
     private func start(

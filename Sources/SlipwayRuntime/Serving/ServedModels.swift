@@ -35,7 +35,7 @@ public final class ServedModels: Sendable {
     public let maxQueue: Int
     public let observer: any InferenceObserver
     let logger: Logger
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// - Parameters:
     ///   - source: where models come from.
