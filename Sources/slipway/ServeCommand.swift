@@ -130,6 +130,12 @@ struct ServeCommand: AsyncParsableCommand {
                 settings: { [settings] in settings.settings(for: $0).drift }, models: { try service.models().map(\.name) },
                 resolveVersion: { try references.version(of: $0, selector: $1) }, logger: logger, labelled: labelled)
         }
+        // Quality measured from joined labels may fire the retraining trigger (`retrain_on: [quality]`).
+        monitoring.onQualityRefreshed { [drift] report in
+            for (metric, value) in report.metrics.sorted(by: { $0.key < $1.key }) {
+                await drift.recordQuality(model: report.model, version: String(report.version), metric: metric, value: value)
+            }
+        }
         // A version registered through the server gets its reference profile built right away, off the request.
         service.onRegistered { [drift] version in
             Task.detached { await drift.prepareProfile(model: version.model, version: String(version.version)) }

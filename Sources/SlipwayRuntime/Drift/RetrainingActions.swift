@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 public import SlipwayMonitoring
@@ -83,6 +84,9 @@ public final class RetrainingTriggers: Sendable {
     private let settings: @Sendable (String) -> ModelDriftSettings
     private let history: DriftHistoryStore?
     private let cooldown = RetrainingCooldown()
+    /// `model/version/metric` of the quality measurements now below their threshold (a measurement fires once
+    /// when it crosses below, not again at every refresh while it stays there).
+    private let qualityBelow = Mutex<Set<String>>([])
     private let clock: @Sendable () -> Double
 
     public init(
@@ -125,11 +129,21 @@ public final class RetrainingTriggers: Sendable {
         return await fire(model: model, version: version, reason: .conceptDrift, detail: detail, driftSummary: summary)
     }
 
-    /// A quality measurement (the feedback path calls it): fires when it is below the policy's threshold.
+    /// A quality measurement (the periodic quality refresh of the server calls it): fires when it crosses below
+    /// the policy's threshold.
     @discardableResult
     public func quality(model: String, version: String, metric: String, value: Double) async -> RetrainingEvent? {
         let policy = settings(model).retraining
-        guard policy.qualityFires(metric: metric, value: value) else { return nil }
+        let key = "\(model)/\(version)/\(metric)"
+        let fires = policy.qualityFires(metric: metric, value: value)
+        let crossed = qualityBelow.withLock { below -> Bool in
+            guard fires else {
+                below.remove(key)
+                return false
+            }
+            return below.insert(key).inserted
+        }
+        guard crossed else { return nil }
         let detail = "\(metric) \(value) is below \(policy.qualityThreshold ?? 0)"
         return await fire(model: model, version: version, reason: .quality, detail: detail, driftSummary: nil)
     }

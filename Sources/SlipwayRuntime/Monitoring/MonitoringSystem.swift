@@ -37,6 +37,7 @@ public final class MonitoringSystem: Sendable {
     }
 
     private let load = Mutex<ServingLoad?>(nil)
+    private let qualityListeners = Mutex<[@Sendable (QualityReport) async -> Void]>([])
 
     /// - Parameters:
     ///   - store: the prediction log's database.
@@ -147,12 +148,20 @@ public final class MonitoringSystem: Sendable {
         }
     }
 
-    /// Recomputes the quality gauges of every logged model's newest version over its `quality.window`.
+    /// Recomputes the quality gauges of every logged model's newest version over its `quality.window`, and
+    /// hands each report with labelled predictions to the listeners (the retraining trigger on quality).
     public func refreshQualityGauges() async {
+        let listeners = qualityListeners.withLock { $0 }
         for model in (try? await store.perform({ store throws(PredictionLogError) in try store.models() })) ?? [] {
             let last = configuration.settings(for: model).monitoring.qualityWindow
-            _ = try? await quality(model: model, version: nil, window: .last(last))
+            guard let report = try? await quality(model: model, version: nil, window: .last(last)), report.labeled > 0 else { continue }
+            for listener in listeners { await listener(report) }
         }
+    }
+
+    /// Calls `listener` with every quality report the periodic refresh computes (``refreshQualityGauges()``).
+    public func onQualityRefreshed(_ listener: @escaping @Sendable (QualityReport) async -> Void) {
+        qualityListeners.withLock { $0.append(listener) }
     }
 
     /// Joins posted labels to `model`'s predictions; counts unknown ids.
