@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-import Synchronization
 import NIOCore
 import NIOHTTP1
 public import SlipwayMonitoring
+import Synchronization
 
 /// What a retraining trigger does: POST the JSON to a webhook, or run a command with the JSON on its
 /// standard input.
