@@ -36,6 +36,8 @@ mkdir -p "$work/empty"
 serve "$work/empty"
 curl -s "http://127.0.0.1:$port/v2/health/ready" > /dev/null
 empty_rss=$(kib VmRSS)
+empty_anon=$(kib RssAnon)
+empty_file=$(kib RssFile)
 kill -TERM $server; wait $server || true
 
 bytes=0
@@ -64,10 +66,14 @@ PY
 done
 rss=$(kib VmRSS)
 hwm=$(kib VmHWM)
+anon=$(kib RssAnon)
+file=$(kib RssFile)
 limit=$(( 2 * bytes / 1024 + 50 * 1024 ))
 printf 'models loaded: %d, model files: %.2f MB\n' "$models" "$(echo "$bytes / 1000000" | bc -l)"
-printf 'RSS with no model: %.1f MiB\n' "$(echo "$empty_rss / 1024" | bc -l)"
+printf 'RSS with no model: %.1f MiB (anonymous %.1f MiB, file-backed %.1f MiB: the binary and its data)\n' \
+    "$(echo "$empty_rss / 1024" | bc -l)" "$(echo "$empty_anon / 1024" | bc -l)" "$(echo "$empty_file / 1024" | bc -l)"
 printf 'RSS with the zoo loaded, after one b1 and one b64 request each: %.1f MiB (peak %.1f MiB)\n' \
     "$(echo "$rss / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)"
+printf '   of which anonymous %.1f MiB, file-backed %.1f MiB\n' "$(echo "$anon / 1024" | bc -l)" "$(echo "$file / 1024" | bc -l)"
 printf 'target ≤ 2 × model files + 50 MB = %.1f MiB: %s\n' "$(echo "$limit / 1024" | bc -l)" \
     "$([ "$rss" -le "$limit" ] && echo met || echo "NOT met")"

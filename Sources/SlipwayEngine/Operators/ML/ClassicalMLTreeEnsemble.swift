@@ -352,7 +352,13 @@ extension MLTreeModel {
             // LightGBM's deep, unbalanced trees the four-row lockstep walk measured slower (bench/engine.sh).
             for root in forest.roots {
                 MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: start, rowCount: count, into: &leaves)
-                add(leaves: leaves, from: 0, count: count, firstRow: start, aggregate: aggregate, score: &score, has: &has)
+                // The single-target sum, the common case, stays inline here: through `add` it measured ~5% slower
+                // on 64-row batches (bench/engine.sh, breast_cancer_random_forest and diabetes_gbr).
+                if targetCount == 1, aggregate == .sum || aggregate == .average {
+                    for r in 0..<count { score[start + r] += leafValue[Int(leaves[r])] }
+                } else {
+                    add(leaves: leaves, from: 0, count: count, firstRow: start, aggregate: aggregate, score: &score, has: &has)
+                }
             }
             start += count
         }
