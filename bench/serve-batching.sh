@@ -3,7 +3,7 @@
 # 64 connections, runs interleaved, medians reported.
 #
 #   swift build -c release --product slipway     (through the build lock)
-#   bench/serve-batching.sh [MODEL] [RUNS] [SECONDS]
+#   [BATCH_DELAY_US=0] bench/serve-batching.sh [MODEL] [RUNS] [SECONDS]
 #
 # MODEL is a ../shared/modelzoo folder (default breast_cancer_random_forest); its case_b1.json is the body.
 set -euo pipefail
@@ -11,6 +11,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 model="${1:-breast_cancer_random_forest}"
 runs="${2:-3}"
 seconds="${3:-8}"
+delay="${BATCH_DELAY_US:-0}"   # max_queue_delay_us of the batching configuration
 bin="${SLIPWAY_BIN:-$root/.build/release/slipway}"
 zoo="/work/shared/modelzoo/$model"
 work="$(mktemp -d /tmp/slipway-batching.XXXXXX)"
@@ -28,7 +29,7 @@ print('done = function(summary, latency, requests)')
 print('  io.write(string.format("RESULT %.1f %.3f %.3f %d\\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status))')
 print('end')
 PY
-printf 'models:\n  m:\n    batching: {max_batch_size: 64, max_queue_delay_us: 0}\n' > "$work/batching.yaml"
+printf 'models:\n  m:\n    batching: {max_batch_size: 64, max_queue_delay_us: %s}\n' "$delay" > "$work/batching.yaml"
 printf 'models:\n  m:\n    max_queue: 256\n' > "$work/plain.yaml"
 
 start() { # $1 = config name → port on stdout
