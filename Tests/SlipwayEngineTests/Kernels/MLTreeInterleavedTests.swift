@@ -65,23 +65,6 @@ import Testing
         }
     }
 
-    /// Forests that track missing values take the packed walks for blocks the caller found free of NaN.
-    @Test func noNaNBlocksUsePackedWalkWithSameLeaves() throws {
-        var rng = MLTreeTraversalKernelTests.SplitMix(state: 777)
-        let features = 6
-        let model = try MLTreeTraversalKernelTests.randomForest(&rng, trees: 20, depth: 12, features: features, modes: [.leq], missing: true)
-        #expect(model.forest.hasMissingTracks)
-        let rows = 70
-        let x = (0..<(rows * features)).map { _ in rng.unit() * 4 }
-        var fast = [Int32](repeating: -1, count: rows)
-        var reference = [Int32](repeating: -2, count: rows)
-        for root in model.forest.roots {
-            MLTreeTraversal.leaves(model.forest, root: root, x: x, stride: features, firstRow: 0, rowCount: rows, into: &fast, rowsHaveNoNaN: true)
-            MLTreeTraversal.leavesReference(model.forest, root: root, x: x, stride: features, firstRow: 0, rowCount: rows, into: &reference)
-            #expect(fast == reference)
-        }
-    }
-
     @Test func oneLeafTree() throws {
         var b = MLTreeBuilder<Float>(op: "test")
         let leaf = try b.addNode(feature: 0, threshold: 0, mode: .leaf, missingTrue: false)

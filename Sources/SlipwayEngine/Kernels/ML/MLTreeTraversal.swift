@@ -85,12 +85,8 @@ enum MLTreeTraversal {
     /// (row-major, `stride` features per row) reach in the tree rooted at `root`.
     @_specialize(exported:false,where T == Float)
     @_specialize(exported:false,where T == Double)
-    ///
-    /// `rowsHaveNoNaN` says the caller checked that these rows hold no NaN, so nodes that send NaN to their
-    /// true child behave like the others and the packed walks apply to forests that track missing values.
     static func leaves<T>(
-        _ forest: MLForest<T>, root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32],
-        rowsHaveNoNaN: Bool = false
+        _ forest: MLForest<T>, root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int, into leaves: inout [Int32]
     ) {
         guard rowCount > 0, leaves.count >= rowCount, (firstRow + rowCount) * stride <= x.count,
             forest.maxFeatureId < stride, root >= 0, Int(root) < forest.nodeCount
@@ -98,9 +94,7 @@ enum MLTreeTraversal {
             leavesReference(forest, root: root, x: x, stride: stride, firstRow: firstRow, rowCount: rowCount, into: &leaves)
             return
         }
-        if let mode = forest.uniformMode, !forest.hasMissingTracks || rowsHaveNoNaN, forest.packed.count == forest.nodeCount,
-            stride > 0
-        {
+        if let mode = forest.uniformMode, !forest.hasMissingTracks, forest.packed.count == forest.nodeCount, stride > 0 {
             let height = forest.rootHeights.count == forest.nodeCount ? Int(forest.rootHeights[Int(root)]) : -1
             if height >= 0 {
                 switch mode {
@@ -315,8 +309,9 @@ enum MLTreeTraversal {
     /// Writes into `treeLeaves[t]` the leaf that row `row` of `x` reaches in tree `t` (roots in
     /// `forest.roots` order), for every tree. With a few rows there is no row-level parallelism to hide the
     /// latency of each node load, so this walks four trees at a time instead (the four chains of loads are
-    /// independent). Same result as ``leaves(_:root:x:stride:firstRow:rowCount:into:rowsHaveNoNaN:)``
-    /// tree by tree, which it falls back to when the forest has no packed uniform-mode layout.
+    /// independent). Same result as ``leaves(_:root:x:stride:firstRow:rowCount:into:)``
+    /// tree by tree, which it falls back to when the forest has no packed uniform-mode layout (or tracks missing
+    /// values and the row holds a NaN).
     @_specialize(exported:false,where T == Float)
     @_specialize(exported:false,where T == Double)
     static func leavesAcrossTrees<T>(
@@ -339,7 +334,7 @@ enum MLTreeTraversal {
         }
         var one: [Int32] = [0]
         for t in 0..<trees {
-            leaves(forest, root: forest.roots[t], x: x, stride: stride, firstRow: row, rowCount: 1, into: &one, rowsHaveNoNaN: rowHasNoNaN)
+            leaves(forest, root: forest.roots[t], x: x, stride: stride, firstRow: row, rowCount: 1, into: &one)
             treeLeaves[t] = one[0]
         }
     }

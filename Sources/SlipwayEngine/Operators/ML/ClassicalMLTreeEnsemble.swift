@@ -325,13 +325,15 @@ extension MLTreeModel {
     /// in tree order as onnxruntime's single-threaded path does. With one target, onnxruntime adds each
     /// leaf's first weight and (for SUM/AVERAGE) never marks the score as set; with several targets every
     /// weight is added to its target and marks it. Fewer than four rows are walked row by row, four trees at a
-    /// time (``MLTreeTraversal/leavesAcrossTrees``), then aggregated in the same tree order.
+    /// time (``MLTreeTraversal/leavesAcrossTrees``), then aggregated in the same tree order through ``add``; the
+    /// block loops below keep their aggregation inline (through ``add`` they measured 5–30% slower at batch 64).
     @_specialize(exported:false,where T == Float)
     @_specialize(exported:false,where T == Double)
     func accumulate(x: [T], rows: Int, stride: Int, aggregate: MLAggregate) -> MLTreeScores<T> {
+        let n = targetCount
         // Local arrays (not the struct's fields) so the inner loops index plain uniquely held buffers.
-        var score = [T](repeating: 0, count: rows * targetCount)
-        var has = [Bool](repeating: false, count: rows * targetCount)
+        var score = [T](repeating: 0, count: rows * n)
+        var has = [Bool](repeating: false, count: rows * n)
         if rows < 4 {
             var treeLeaves = [Int32](repeating: 0, count: treeCount)
             for row in 0..<rows {
@@ -348,21 +350,60 @@ extension MLTreeModel {
         var start = 0
         while start < rows {
             let count = Swift.min(block, rows - start)
-            // Forests with missing-value tracks keep the plain walk here even for rows without NaN: on
-            // LightGBM's deep, unbalanced trees the four-row lockstep walk measured slower (bench/engine.sh).
             for root in forest.roots {
                 MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: start, rowCount: count, into: &leaves)
-                // The single-target sum, the common case, stays inline here: through `add` it measured ~5% slower
-                // on 64-row batches (bench/engine.sh, breast_cancer_random_forest and diabetes_gbr).
-                if targetCount == 1, aggregate == .sum || aggregate == .average {
-                    for r in 0..<count { score[start + r] += leafValue[Int(leaves[r])] }
+                if n == 1 {
+                    switch aggregate {
+                    case .sum, .average:
+                        for r in 0..<count { score[start + r] += leafValue[Int(leaves[r])] }
+                    case .min:
+                        for r in 0..<count {
+                            let v = leafValue[Int(leaves[r])]
+                            if !has[start + r] || v < score[start + r] { score[start + r] = v }
+                            has[start + r] = true
+                        }
+                    case .max:
+                        for r in 0..<count {
+                            let v = leafValue[Int(leaves[r])]
+                            if !has[start + r] || v > score[start + r] { score[start + r] = v }
+                            has[start + r] = true
+                        }
+                    }
                 } else {
-                    add(leaves: leaves, from: 0, count: count, firstRow: start, aggregate: aggregate, score: &score, has: &has)
+                    for r in 0..<count {
+                        let leaf = Int(leaves[r])
+                        let first = Int(weightStart[leaf])
+                        let end = first + Int(weightCount[leaf])
+                        let base = (start + r) * n
+                        switch aggregate {
+                        case .sum, .average:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                score[k] += weightValues[w]
+                                has[k] = true
+                            }
+                        case .min:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                let v = weightValues[w]
+                                if !has[k] || v < score[k] { score[k] = v }
+                                has[k] = true
+                            }
+                        case .max:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                let v = weightValues[w]
+                                if !has[k] || v > score[k] { score[k] = v }
+                                has[k] = true
+                            }
+                        }
+                    }
                 }
             }
             start += count
         }
-        return MLTreeScores<T>(score: score, has: has)
+        let scores = MLTreeScores<T>(score: score, has: has)
+        return scores
     }
 
     /// Adds one tree's leaves for rows `firstRow ..< firstRow + count` (`leaves[from + r]` is row
