@@ -251,48 +251,60 @@ enum MLTreeTraversal {
                     var r = 0
                     while r + 4 <= rowCount {
                         let x0 = xp + (firstRow + r) * stride
-                        let x1 = x0 + stride
-                        let x2 = x1 + stride
-                        let x3 = x2 + stride
-                        var i0 = root
-                        var i1 = root
-                        var i2 = root
-                        var i3 = root
-                        while true {
-                            let n0 = np[Int(i0)]
-                            let n1 = np[Int(i1)]
-                            let n2 = np[Int(i2)]
-                            let n3 = np[Int(i3)]
-                            let j0 = hit(x0[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
-                            let j1 = hit(x1[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
-                            let j2 = hit(x2[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
-                            let j3 = hit(x3[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
-                            if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { break }
-                            i0 = j0
-                            i1 = j1
-                            i2 = j2
-                            i3 = j3
-                        }
-                        out[r] = i0
-                        out[r + 1] = i1
-                        out[r + 2] = i2
-                        out[r + 3] = i3
+                        let found = walkFour(np, from: (root, root, root, root), rows: (x0, x0 + stride, x0 + 2 * stride, x0 + 3 * stride), hit)
+                        out[r] = found.0
+                        out[r + 1] = found.1
+                        out[r + 2] = found.2
+                        out[r + 3] = found.3
                         r += 4
                     }
                     while r < rowCount {
-                        let xr = xp + (firstRow + r) * stride
-                        var i = root
-                        while true {
-                            let n = np[Int(i)]
-                            let j = hit(xr[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
-                            if j == i { break }
-                            i = j
-                        }
-                        out[r] = i
+                        out[r] = walkOne(np, from: root, row: xp + (firstRow + r) * stride, hit)
                         r += 1
                     }
                 }
             }
+        }
+    }
+
+    /// Walks four chains of packed nodes in lockstep, branch-free: chain `k` starts at node `from.k` and reads
+    /// its features from `rows.k`; each step moves every chain to the child its comparison picks, and a chain
+    /// at a leaf stays there (a leaf's children are itself), so the walk ends when no chain moves. The four
+    /// chains' loads are independent, which hides their latency. Callers guarantee the bounds (node indices
+    /// are starts or children < nodes; features <= maxFeatureId < the row's length, or 0 for leaves).
+    @inline(__always)
+    static func walkFour<T>(
+        _ np: UnsafePointer<MLPackedNode<T>>, from: (Int32, Int32, Int32, Int32),
+        rows: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>), _ hit: (T, T) -> Bool
+    ) -> (Int32, Int32, Int32, Int32) {
+        var (i0, i1, i2, i3) = from
+        let (x0, x1, x2, x3) = rows
+        while true {
+            let n0 = np[Int(i0)]
+            let n1 = np[Int(i1)]
+            let n2 = np[Int(i2)]
+            let n3 = np[Int(i3)]
+            let j0 = hit(x0[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
+            let j1 = hit(x1[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
+            let j2 = hit(x2[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
+            let j3 = hit(x3[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
+            if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { return (i0, i1, i2, i3) }
+            i0 = j0
+            i1 = j1
+            i2 = j2
+            i3 = j3
+        }
+    }
+
+    /// One chain of ``walkFour``: the leaf reached from node `from` with the features at `row`.
+    @inline(__always)
+    static func walkOne<T>(_ np: UnsafePointer<MLPackedNode<T>>, from: Int32, row: UnsafePointer<T>, _ hit: (T, T) -> Bool) -> Int32 {
+        var i = from
+        while true {
+            let n = np[Int(i)]
+            let j = hit(row[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+            if j == i { return i }
+            i = j
         }
     }
 
@@ -358,40 +370,15 @@ enum MLTreeTraversal {
                         let trees = rb.count
                         var t = 0
                         while t + 4 <= trees {
-                            var i0 = rp[t]
-                            var i1 = rp[t + 1]
-                            var i2 = rp[t + 2]
-                            var i3 = rp[t + 3]
-                            while true {
-                                let n0 = np[Int(i0)]
-                                let n1 = np[Int(i1)]
-                                let n2 = np[Int(i2)]
-                                let n3 = np[Int(i3)]
-                                let j0 = hit(xr[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
-                                let j1 = hit(xr[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
-                                let j2 = hit(xr[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
-                                let j3 = hit(xr[Int(n3.feature)], n3.threshold) ? n3.trueChild : n3.falseChild
-                                if (j0 ^ i0) | (j1 ^ i1) | (j2 ^ i2) | (j3 ^ i3) == 0 { break }
-                                i0 = j0
-                                i1 = j1
-                                i2 = j2
-                                i3 = j3
-                            }
-                            out[t] = i0
-                            out[t + 1] = i1
-                            out[t + 2] = i2
-                            out[t + 3] = i3
+                            let found = walkFour(np, from: (rp[t], rp[t + 1], rp[t + 2], rp[t + 3]), rows: (xr, xr, xr, xr), hit)
+                            out[t] = found.0
+                            out[t + 1] = found.1
+                            out[t + 2] = found.2
+                            out[t + 3] = found.3
                             t += 4
                         }
                         while t < trees {
-                            var i = rp[t]
-                            while true {
-                                let n = np[Int(i)]
-                                let j = hit(xr[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
-                                if j == i { break }
-                                i = j
-                            }
-                            out[t] = i
+                            out[t] = walkOne(np, from: rp[t], row: xr, hit)
                             t += 1
                         }
                     }
