@@ -83,6 +83,13 @@ import Testing
                 let fired = await evaluator.evaluateOnce(now: now)
                 #expect(fired.map(\.state) == [.firing])
                 #expect(system.alerts.firing.map(\.rule) == ["iris-slow"])
+                let whileFiring = try V2Fixtures.json(try await client.execute(uri: "/api/v1/alerts", method: .get))
+                let entry = whileFiring["firing"]?.arrayValue?.first
+                #expect(entry?["rule"]?.stringValue == "iris-slow")
+                #expect(entry?["model"]?.stringValue == "iris")
+                #expect(entry?["since"]?.stringValue != nil)
+                #expect(entry?["value"] != nil)
+                #expect(whileFiring["pending"]?.arrayValue?.isEmpty == true)
                 // A minute later the window holds no request: no data resolves the alert.
                 let resolved = await evaluator.evaluateOnce(now: now + 60)
                 #expect(resolved.map(\.state) == [.resolved])

@@ -44,30 +44,25 @@ public struct AlertsController: Sendable {
             w.string(rule.severity)
             w.raw("}")
         }
+        /// One firing or pending alert; `value` only for firing ones (pending alerts have no "value" key).
+        func alert(_ i: Int, rule: String, model: String, since: Double, value: Double??) {
+            if i > 0 { w.raw(",") }
+            w.raw("{\"rule\":")
+            w.string(rule)
+            w.raw(",\"model\":")
+            w.string(model)
+            w.raw(",\"since\":")
+            w.string(Self.time(since))
+            if let value {
+                w.raw(",\"value\":")
+                if let value, value.isFinite { w.number(value) } else { w.raw("null") }
+            }
+            w.raw("}")
+        }
         w.raw("],\"firing\":[")
-        for (i, alert) in system.alerts.firing.enumerated() {
-            if i > 0 { w.raw(",") }
-            w.raw("{\"rule\":")
-            w.string(alert.rule)
-            w.raw(",\"model\":")
-            w.string(alert.model)
-            w.raw(",\"since\":")
-            w.string(Self.time(alert.since))
-            w.raw(",\"value\":")
-            if let value = alert.value, value.isFinite { w.number(value) } else { w.raw("null") }
-            w.raw("}")
-        }
+        for (i, a) in system.alerts.firing.enumerated() { alert(i, rule: a.rule, model: a.model, since: a.since, value: .some(a.value)) }
         w.raw("],\"pending\":[")
-        for (i, alert) in system.alerts.pending.enumerated() {
-            if i > 0 { w.raw(",") }
-            w.raw("{\"rule\":")
-            w.string(alert.rule)
-            w.raw(",\"model\":")
-            w.string(alert.model)
-            w.raw(",\"since\":")
-            w.string(Self.time(alert.since))
-            w.raw("}")
-        }
+        for (i, a) in system.alerts.pending.enumerated() { alert(i, rule: a.rule, model: a.model, since: a.since, value: nil) }
         w.raw("],\"history\":[")
         for (i, event) in history.enumerated() {
             if i > 0 { w.raw(",") }
