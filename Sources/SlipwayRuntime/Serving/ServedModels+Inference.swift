@@ -30,8 +30,10 @@ extension ServedModels {
         let arrived = ContinuousClock.now
         let arrivedAt = Date().timeIntervalSince1970
         // A small request for a cheap, already loaded version runs right here (see `ServedModel.runsInline`).
-        if body.count <= Self.inlineBodyLimit, let target = loadedVersion(name, version: version), target.runsInline {
-            start(body: body, jsonLength: jsonLength, name: name, version: version, arrived: arrived, arrivedAt: arrivedAt, completion: completion)
+        if body.count <= Self.inlineBodyLimit, let loaded = loadedVersion(name, version: version), loaded.served.runsInline {
+            start(
+                body: body, jsonLength: jsonLength, name: name, version: version, resolved: loaded, arrived: arrived, arrivedAt: arrivedAt,
+                completion: completion)
             return
         }
         pool.submit(
@@ -53,20 +55,29 @@ extension ServedModels {
 
     /// The served version a route names, when it is already loaded (nil otherwise, or for a bad route: the
     /// pool path reports those).
-    func loadedVersion(_ name: String, version: String?) -> ServedModel? {
-        guard let (_, number, _) = try? entry(named: name, version: version) else { return nil }
-        return state.withLock { $0.loaded[VersionKey(name: name, version: number)] }
+    func loadedVersion(_ name: String, version: String?) -> (served: ServedModel, alias: String?)? {
+        guard let (_, number, alias) = try? entry(named: name, version: version),
+            let served = state.withLock({ $0.loaded[VersionKey(name: name, version: number)] })
+        else { return nil }
+        return (served, alias)
     }
 
+    /// `resolved` is the route's version when the caller has already looked it up (the inline path).
     private func start(
-        body: [UInt8], jsonLength: Int?, name: String, version: String?, arrived: ContinuousClock.Instant, arrivedAt: Double,
-        completion: @escaping @Sendable (Result<EncodedResponse, InferenceError>) -> Void
+        body: [UInt8], jsonLength: Int?, name: String, version: String?, resolved: (served: ServedModel, alias: String?)? = nil,
+        arrived: ContinuousClock.Instant, arrivedAt: Double, completion: @escaping @Sendable (Result<EncodedResponse, InferenceError>) -> Void
     ) {
         var served: ServedModel? = nil
         var alias: String? = nil
         var request: InferenceRequest? = nil
         do {
-            let (target, routeAlias) = try resolve(name, version: version)
+            let target: ServedModel
+            let routeAlias: String?
+            if let resolved {
+                (target, routeAlias) = resolved
+            } else {
+                (target, routeAlias) = try resolve(name, version: version)
+            }
             served = target
             alias = routeAlias
             var decoded: InferenceRequest
