@@ -9,6 +9,9 @@ public struct SlipwayRequestContext: RequestContext {
     public var identity: Identity?
     /// The request's rule in the route table and its parameters.
     public var securityRoute: RouteMatch?
+    /// The request's id (`X-Request-ID`, or the one the audit middleware made up and returns); inference uses
+    /// it as the V2 `id` when the body brings none.
+    public var requestID: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

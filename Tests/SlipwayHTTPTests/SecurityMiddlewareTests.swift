@@ -155,6 +155,62 @@ import Testing
         #expect(try fixture.database.audit.verify().isIntact)
     }
 
+    @Test func oneRequestIDNamesAnInferenceEverywhere() async throws {
+        let fixture = try SecurityFixture()
+        let predictor = try #require(fixture.keys[.predictor])
+        let requestIDField = HTTPField.Name("X-Request-ID")!
+        let seen = try await fixture.app().test(.router) { client -> [String] in
+            // Neither a header nor a body id: the id made up for the header is the V2 response's id.
+            let plain = try await client.execute(
+                uri: "/v2/models/echo/infer", method: .post, headers: SecurityFixture.headers(predictor),
+                body: ByteBuffer(string: V2Fixtures.echoRequest))
+            #expect(plain.status == .ok)
+            let made = try #require(plain.headers[requestIDField])
+            #expect(made.utf8.count == 36 && made.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
+            #expect(try V2Fixtures.json(plain)["id"] == .string(made))
+            // The client's header names the request when the body has no id.
+            var headers = SecurityFixture.headers(predictor)
+            headers[requestIDField] = "req-77"
+            let named = try await client.execute(
+                uri: "/v2/models/echo/infer", method: .post, headers: headers, body: ByteBuffer(string: V2Fixtures.echoRequest))
+            #expect(try V2Fixtures.json(named)["id"] == .string("req-77"))
+            // A body id is the V2 id; the header still names the request in the trail.
+            headers[requestIDField] = "req-78"
+            let withID = try await client.execute(
+                uri: "/v2/models/echo/infer", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"id":"mine","inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}"#))
+            #expect(try V2Fixtures.json(withID)["id"] == .string("mine"))
+            // Made-up ids differ from one request to the next.
+            let again = try await client.execute(
+                uri: "/v2/models/echo/infer", method: .post, headers: SecurityFixture.headers(predictor),
+                body: ByteBuffer(string: V2Fixtures.echoRequest))
+            #expect(again.headers[requestIDField] != made)
+            return [made, "req-77", "req-78"]
+        }
+        await fixture.security.audit.drain()
+        let entries = try fixture.database.audit.tail(4)
+        #expect(Array(entries.prefix(3).map(\.requestID)) == seen)
+    }
+
+    @Test func requestIDsNeverRepeatAndSortByTime() {
+        // A frozen clock: 100,000 ids in one millisecond still differ and still increase.
+        let frozen = RequestIDSource(milliseconds: { 1_790_000_000_000 })
+        var ids: [String] = []
+        for _ in 0..<100_000 { ids.append(frozen.next()) }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ids.sorted())
+        // Version 7, RFC 4122 variant; the first 48 bits are the milliseconds.
+        let first = ids[0].split(separator: "-").map(String.init)
+        #expect(first.map(\.count) == [8, 4, 4, 4, 12])
+        #expect(first[2].hasPrefix("7") && "89ab".contains(first[3].first ?? "x"))
+        #expect(UInt64(first[0] + first[1], radix: 16) == 1_790_000_000_000)
+        // The wall clock: later ids sort after earlier ones; two processes' ids differ.
+        let wall = RequestIDSource()
+        let a = wall.next()
+        let b = wall.next()
+        #expect(a < b && RequestIDSource().next() != b)
+    }
+
     @Test func anAccessWhoseAuditEntryCannotBeWrittenFails() async throws {
         let fixture = try SecurityFixture()
         let file = fixture.dataDirectory.appendingPathComponent(SecurityDatabase.fileName)
@@ -198,6 +254,11 @@ import Testing
             let response = try await client.execute(uri: "/v2/repository/index", method: .post, headers: headers, body: ByteBuffer(string: deep))
             #expect(response.status == .badRequest)
             #expect(V2Fixtures.errorMessage(response)?.contains("nesting") == true)
+            // Media types are case-insensitive.
+            var upper = headers
+            upper[.contentType] = "Application/JSON; charset=utf-8"
+            let shouted = try await client.execute(uri: "/v2/repository/index", method: .post, headers: upper, body: ByteBuffer(string: deep))
+            #expect(shouted.status == .badRequest)
             let quoted = "{\"a\":\"" + String(repeating: "[", count: 20) + "\"}"
             let fine = try await client.execute(uri: "/v2/repository/index", method: .post, headers: headers, body: ByteBuffer(string: quoted))
             #expect(fine.status != .badRequest)

@@ -66,7 +66,9 @@ public struct V2Controller: Sendable {
         let body = [UInt8](buffer: buffer)
         let models = self.models
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<EncodedResponse, InferenceError>, Never>) in
-            models.infer(body: body, jsonLength: jsonLength, model: name, version: version) { continuation.resume(returning: $0) }
+            models.infer(body: body, jsonLength: jsonLength, model: name, version: version, requestID: context.requestID) {
+                continuation.resume(returning: $0)
+            }
         }
         let encoded = try result.get()
         guard let outputJSONLength = encoded.jsonLength else { return Self.json(encoded.body) }

@@ -16,6 +16,7 @@ import SlipwaySecurity
 public struct AuditMiddleware: RouterMiddleware {
     public typealias Context = SlipwayRequestContext
     let security: ServerSecurity
+    let ids = RequestIDSource()
 
     public init(security: ServerSecurity) {
         self.security = security
@@ -23,7 +24,10 @@ public struct AuditMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let match = context.securityRoute, match.rule.isAudited else { return try await next(request, context) }
-        let requestID = Self.requestID(request) ?? RequestID.make()
+        let clientID = Self.requestID(request)
+        let requestID = clientID ?? ids.next()
+        var context = context
+        context.requestID = requestID
         let identity = context.identity
         let audit = security.audit
         func event(_ action: String, status: Int?, detail: String? = nil) -> AuditEvent {
@@ -52,7 +56,7 @@ public struct AuditMiddleware: RouterMiddleware {
         } else {
             try audit.record(event("http", status: response.status.code))
         }
-        if Self.requestID(request) == nil, let name = HTTPField.Name.requestID { response.headers[name] = requestID }
+        if clientID == nil, let name = HTTPField.Name.requestID { response.headers[name] = requestID }
         return response
     }
 

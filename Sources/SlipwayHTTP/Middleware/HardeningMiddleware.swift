@@ -18,8 +18,8 @@ public struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method != .get, request.method != .head, let type = request.headers[.contentType], type.contains("json"),
-            !request.uri.path.hasSuffix("/infer")
+        guard request.method != .get, request.method != .head, !Self.isInference(request.head.path),
+            let type = request.headers[.contentType], Self.mentionsJSON(type)
         else { return try await next(request, context) }
         var request = request
         let buffer = try await request.body.collect(upTo: maxBodySize)
@@ -28,6 +28,27 @@ public struct HardeningMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         request.body = RequestBody(buffer: buffer)
         return try await next(request, context)
+    }
+
+    /// Whether a request target (path and query) is an inference route: its path ends in `/infer`.
+    static func isInference(_ target: String?) -> Bool {
+        guard let target else { return false }
+        let bytes = target.utf8
+        let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
+        return bytes[..<end].reversed().starts(with: "/infer".utf8.reversed())
+    }
+
+    /// Whether a content type mentions `json` (`application/json`, `application/merge-patch+json`, …).
+    static func mentionsJSON(_ type: String) -> Bool {
+        let bytes = Array(type.utf8)
+        guard bytes.count >= 4 else { return false }
+        for i in 0...(bytes.count - 4)
+        where bytes[i] | 0x20 == UInt8(ascii: "j") && bytes[i + 1] | 0x20 == UInt8(ascii: "s") && bytes[i + 2] | 0x20 == UInt8(ascii: "o")
+            && bytes[i + 3] | 0x20 == UInt8(ascii: "n")
+        {
+            return true
+        }
+        return false
     }
 
     /// The offset where nesting first exceeds `limit`, or nil; brackets inside strings do not count.

@@ -1,11 +1,11 @@
 /// A hand-written JSON scanner over UTF-8 bytes.
 ///
 /// Tensor data (long arrays of numbers) is decoded straight into typed buffers through
-/// ``scanNumbers(into:)`` without building a `JSONValue` per element; everything else goes through
+/// ``scanNumbers(into:nonNumber:)`` without building a `JSONValue` per element; everything else goes through
 /// ``parseValue()``.
 public struct JSONScanner {
     public let bytes: [UInt8]
-    public private(set) var offset = 0
+    public internal(set) var offset = 0
     /// Maximum nesting depth of arrays and objects.
     public var maxDepth = 64
 
@@ -187,7 +187,7 @@ public struct JSONScanner {
         return v
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { e in
+    static let powersOfTen: [Double] = (0...22).map { e in
         var v = 1.0
         for _ in 0..<e { v *= 10 }
         return v

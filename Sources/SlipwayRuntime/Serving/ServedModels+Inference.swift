@@ -22,9 +22,11 @@ extension ServedModels {
     ///   - jsonLength: the `Inference-Header-Content-Length`, when binary tensors follow the JSON.
     ///   - name: the model of the route.
     ///   - version: the route's version number or alias; nil for the default version.
+    ///   - requestID: the id to use when the body brings none (the transport's request id, e.g. the HTTP
+    ///     `X-Request-ID`, so one id names the request everywhere); nil makes one up.
     ///   - completion: the encoded response or the error.
     public func infer(
-        body: [UInt8], jsonLength: Int?, model name: String, version: String?,
+        body: [UInt8], jsonLength: Int?, model name: String, version: String?, requestID: String? = nil,
         completion: @escaping @Sendable (Result<EncodedResponse, InferenceError>) -> Void
     ) {
         let arrived = ContinuousClock.now
@@ -32,20 +34,21 @@ extension ServedModels {
         // A small request for a cheap, already loaded version runs right here (see `ServedModel.runsInline`).
         if body.count <= Self.inlineBodyLimit, let loaded = loadedVersion(name, version: version), loaded.served.runsInline {
             start(
-                body: body, jsonLength: jsonLength, name: name, version: version, resolved: loaded, arrived: arrived, arrivedAt: arrivedAt,
-                completion: completion)
+                body: body, jsonLength: jsonLength, name: name, version: version, requestID: requestID, resolved: loaded, arrived: arrived,
+                arrivedAt: arrivedAt, completion: completion)
             return
         }
         pool.submit(
             { [self] in
                 start(
-                    body: body, jsonLength: jsonLength, name: name, version: version, arrived: arrived, arrivedAt: arrivedAt, completion: completion)
+                    body: body, jsonLength: jsonLength, name: name, version: version, requestID: requestID, arrived: arrived, arrivedAt: arrivedAt,
+                    completion: completion)
             },
             otherwise: { [self] in
                 let error = InferenceError(.unavailable, "the server is shutting down")
                 observer.record(
                     Self.failureRecord(
-                        error, id: nil, name: name, served: nil, alias: nil, request: nil, arrived: arrived, arrivedAt: arrivedAt))
+                        error, id: requestID, name: name, served: nil, alias: nil, request: nil, arrived: arrived, arrivedAt: arrivedAt))
                 completion(.failure(error))
             })
     }
@@ -64,7 +67,7 @@ extension ServedModels {
 
     /// `resolved` is the route's version when the caller has already looked it up (the inline path).
     private func start(
-        body: [UInt8], jsonLength: Int?, name: String, version: String?, resolved: (served: ServedModel, alias: String?)? = nil,
+        body: [UInt8], jsonLength: Int?, name: String, version: String?, requestID: String?, resolved: (served: ServedModel, alias: String?)? = nil,
         arrived: ContinuousClock.Instant, arrivedAt: Double, completion: @escaping @Sendable (Result<EncodedResponse, InferenceError>) -> Void
     ) {
         var served: ServedModel? = nil
@@ -86,7 +89,7 @@ extension ServedModels {
             } else {
                 decoded = try InferenceRequest.decode(json: body)
             }
-            if decoded.id == nil || decoded.id?.isEmpty == true { decoded.id = RequestID.make() }
+            if decoded.id == nil || decoded.id?.isEmpty == true { decoded.id = requestID ?? requestIDs.next() }
             request = decoded
             let (level, timeout) = try Self.schedulePolicy(decoded, target.settings)
             let (key, rows) = try target.prepare(decoded)
@@ -125,7 +128,8 @@ extension ServedModels {
             served?.statistics.recordFailure(total: total)
             observer.record(
                 Self.failureRecord(
-                    error, id: request?.id, name: name, served: served, alias: alias, request: request, arrived: arrived, arrivedAt: arrivedAt))
+                    error, id: request?.id ?? requestID, name: name, served: served, alias: alias, request: request, arrived: arrived,
+                    arrivedAt: arrivedAt))
             completion(.failure(error))
         }
     }
@@ -254,18 +258,53 @@ enum Classification {
 public enum RequestID {
     public static func make() -> String {
         var g = SystemRandomNumberGenerator()
-        let a = g.next() as UInt64
-        let b = g.next() as UInt64
-        let hex = Array("0123456789abcdef".utf8)
+        return format(g.next(), g.next())
+    }
+
+    /// Two 64-bit words as 8-4-4-4-12 lowercase hex digits.
+    static func format(_ a: UInt64, _ b: UInt64) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(36)
         for i in 0..<32 {
             if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
             let word = i < 16 ? a : b
-            let nibble = Int((word >> UInt64(60 - 4 * (i % 16))) & 0xF)
-            out.append(hex[nibble])
+            let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * (i % 16))) & 0xF
+            out.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Makes time-ordered request ids in the UUID version 7 layout: 48 bits of Unix milliseconds, a 12-bit sequence,
+/// then 62 random bits drawn once per process. Ids never repeat within the process (the time-and-sequence part
+/// strictly increases, borrowing the next millisecond past 4,096 ids in one), two processes collide only if their
+/// random parts do, and no system call is made per id. Because they sort by time, the prediction log's index on
+/// request ids grows at its end instead of taking random inserts, which writes several times fewer pages.
+public final class RequestIDSource: Sendable {
+    private let node: UInt64
+    /// `milliseconds << 12 | sequence` of the last id.
+    private let last = Atomic<UInt64>(0)
+    private let clock: @Sendable () -> UInt64
+
+    /// - Parameter milliseconds: the current Unix time in milliseconds (the wall clock unless a test says otherwise).
+    public init(milliseconds: (@Sendable () -> UInt64)? = nil) {
+        var g = SystemRandomNumberGenerator()
+        node = (g.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        clock = milliseconds ?? { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) }
+    }
+
+    public func next() -> String {
+        let now = (clock() & 0xFFFF_FFFF_FFFF) << 12
+        var old = last.load(ordering: .relaxed)
+        while true {
+            let candidate = max(old &+ 1, now)
+            let (exchanged, current) = last.compareExchange(expected: old, desired: candidate, ordering: .relaxed)
+            if exchanged {
+                let high = (candidate >> 12) << 16 | 0x7000 | (candidate & 0xFFF)
+                return RequestID.format(high, node)
+            }
+            old = current
+        }
     }
 }
 

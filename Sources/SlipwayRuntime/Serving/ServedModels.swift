@@ -36,6 +36,8 @@ public final class ServedModels: Sendable {
     public let observer: any InferenceObserver
     let logger: Logger
     let state = Mutex(State())
+    /// Ids for requests that bring none (time-ordered, see ``RequestIDSource``).
+    let requestIDs = RequestIDSource()
 
     /// - Parameters:
     ///   - source: where models come from.

@@ -210,46 +210,26 @@ extension InferenceRequest {
             return try decodeData(&inner, datatype, label)
         }
         var index = 0
-        func numberError(_ v: JSONValue) -> InferenceError {
-            .badRequest("\(label): data[\(index)] is \(v.kindName), expected a \(datatype.v2Name) value")
+        func numberError(_ index: Int, _ v: JSONValue) -> any Error {
+            InferenceError.badRequest("\(label): data[\(index)] is \(v.kindName), expected a \(datatype.v2Name) value")
         }
         switch datatype {
         case .float32:
             var out: [Float] = []
-            let shape = try s.scanArray { s in
-                let v = try s.parseValue()
-                guard let d = v.doubleValue else { throw numberError(v) }
-                out.append(Float(d))
-                index += 1
-            }
+            let shape = try s.scanNumbers(into: &out, nonNumber: numberError)
             return (.float32(out), shape)
         case .float64:
             var out: [Double] = []
-            let shape = try s.scanArray { s in
-                let v = try s.parseValue()
-                guard let d = v.doubleValue else { throw numberError(v) }
-                out.append(d)
-                index += 1
-            }
+            let shape = try s.scanNumbers(into: &out, nonNumber: numberError)
             return (.float64(out), shape)
         case .float16, .bfloat16:
             var out: [Float] = []
-            let shape = try s.scanArray { s in
-                let v = try s.parseValue()
-                guard let d = v.doubleValue else { throw numberError(v) }
-                out.append(Float(d))
-                index += 1
-            }
+            let shape = try s.scanNumbers(into: &out, nonNumber: numberError)
             return (datatype == .float16 ? .float16(out.map { Float16($0) }) : .bfloat16(out.map { BFloat16($0) }), shape)
         case .float8e4m3fn, .float8e4m3fnuz, .float8e5m2, .float8e5m2fnuz, .float8e8m0, .uint4, .int4, .float4e2m1, .uint2, .int2:
             // Numbers round and saturate like ONNX Cast does.
             var out: [Double] = []
-            let shape = try s.scanArray { s in
-                let v = try s.parseValue()
-                guard let d = v.doubleValue else { throw numberError(v) }
-                out.append(d)
-                index += 1
-            }
+            let shape = try s.scanNumbers(into: &out, nonNumber: numberError)
             do {
                 return (.lowPrecision(try LowPrecision.encode(out, to: datatype)), shape)
             } catch {
@@ -262,7 +242,7 @@ extension InferenceRequest {
                 switch v {
                 case .bool(let b): out.append(b)
                 case .int(let i) where i == 0 || i == 1: out.append(i == 1)
-                default: throw numberError(v)
+                default: throw numberError(index, v)
                 }
                 index += 1
             }

@@ -1,0 +1,158 @@
+extension JSONScanner {
+    /// Reads a (possibly nested) array of numbers straight into `out`, in row-major order, and returns its
+    /// nested shape (the length at each level; `[0]` for `[]`).
+    ///
+    /// This is the tensor-data path: one loop over the bytes, no `JSONValue` per element and no closure per
+    /// element. Plain decimals (up to 19 significant digits, exponents within ±22) are converted exactly
+    /// (Clinger's fast path); anything else — long mantissas, large exponents, `NaN`, `Infinity`, big
+    /// integers — goes through ``parseValue(depth:)`` so the result is the same as reading each element as a
+    /// `JSONValue` and taking its `doubleValue`. Structure errors (ragged rows, missing brackets) throw
+    /// `JSONSyntaxError` with the same messages as ``scanArray(maxRank:_:)``; an element that is not a number
+    /// throws what `nonNumber(index, value)` returns.
+    public mutating func scanNumbers<T: BinaryFloatingPoint>(
+        into out: inout [T], maxRank: Int = 32, nonNumber: (_ index: Int, _ value: JSONValue) -> any Error
+    ) throws -> [Int] {
+        let b = bytes
+        let n = b.count
+        let powers = Self.powersOfTen
+        var i = offset
+        var lengths = [Int](repeating: -1, count: max(maxRank, 1))
+        var counts = [Int](repeating: 0, count: max(maxRank, 1))
+        var leafLevel = -1
+        var deepest = 0
+        var level = 0
+        var index = 0
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
+        while i < n, isSpace(b[i]) { i += 1 }
+        guard i < n, b[i] == UInt8(ascii: "[") else {
+            offset = i
+            throw error("expected '['")
+        }
+        i += 1
+        var afterValue = false
+        while true {
+            while i < n, isSpace(b[i]) { i += 1 }
+            if !afterValue {
+                if i < n, b[i] == UInt8(ascii: "]"), counts[level] == 0 {
+                    i += 1
+                } else if i < n, b[i] == UInt8(ascii: "[") {
+                    offset = i
+                    guard level + 1 < maxRank else { throw error("array nested deeper than \(maxRank) levels") }
+                    if leafLevel >= 0, leafLevel <= level { throw error("ragged nested array: mixes arrays and scalars") }
+                    level += 1
+                    deepest = max(deepest, level)
+                    counts[level] = 0
+                    i += 1
+                    continue
+                } else {
+                    if leafLevel < 0 { leafLevel = level }
+                    if leafLevel != level {
+                        offset = i
+                        throw error("ragged nested array: scalars at different depths")
+                    }
+                    // The fast path: -?digits(.digits)?([eE][+-]?digits)? with an exact conversion.
+                    let start = i
+                    var negative = false
+                    if i < n, b[i] == UInt8(ascii: "-") {
+                        negative = true
+                        i += 1
+                    }
+                    var mantissa: UInt64 = 0
+                    var significant = 0
+                    var exact = true
+                    var exponent = 0
+                    var isInteger = true
+                    let intStart = i
+                    while i < n, b[i] &- 0x30 < 10 {
+                        if significant < 19 {
+                            mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
+                            if mantissa > 0 { significant += 1 }
+                        } else {
+                            exact = false
+                        }
+                        i += 1
+                    }
+                    let intDigits = i - intStart
+                    if intDigits == 0 || (intDigits > 1 && b[intStart] == UInt8(ascii: "0")) { exact = false }
+                    if exact, i < n, b[i] == UInt8(ascii: ".") {
+                        isInteger = false
+                        i += 1
+                        let fractionStart = i
+                        while i < n, b[i] &- 0x30 < 10 {
+                            if significant < 19 {
+                                mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
+                                if mantissa > 0 { significant += 1 }
+                                exponent -= 1
+                            } else {
+                                exact = false
+                            }
+                            i += 1
+                        }
+                        if i == fractionStart { exact = false }
+                    }
+                    if exact, i < n, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+                        isInteger = false
+                        i += 1
+                        var expNegative = false
+                        if i < n, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                            expNegative = b[i] == UInt8(ascii: "-")
+                            i += 1
+                        }
+                        let expStart = i
+                        var e = 0
+                        while i < n, b[i] &- 0x30 < 10 {
+                            if e < 100_000 { e = e * 10 + Int(b[i] &- 0x30) }
+                            i += 1
+                        }
+                        if i == expStart { exact = false }
+                        exponent += expNegative ? -e : e
+                    }
+                    if exact, mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
+                        var v = Double(mantissa)
+                        v = exponent < 0 ? v / powers[-exponent] : v * powers[exponent]
+                        // An integer reads as Int64 first, so "-0" is +0 (as in parseValue); "-0.0" is -0.
+                        out.append(T(negative && !(isInteger && mantissa == 0) ? -v : v))
+                    } else {
+                        // Everything unusual reads exactly as parseValue would.
+                        offset = start
+                        let value = try parseValue()
+                        guard let d = value.doubleValue else { throw nonNumber(index, value) }
+                        out.append(T(d))
+                        i = offset
+                    }
+                    index += 1
+                    counts[level] += 1
+                    afterValue = true
+                    continue
+                }
+            } else {
+                if i < n, b[i] == UInt8(ascii: ",") {
+                    i += 1
+                    afterValue = false
+                    continue
+                }
+                guard i < n, b[i] == UInt8(ascii: "]") else {
+                    offset = i
+                    throw error("expected ']'")
+                }
+                i += 1
+            }
+            // A level closed: its length must agree with its siblings'.
+            if lengths[level] >= 0 {
+                if lengths[level] != counts[level] {
+                    offset = i
+                    throw error("ragged nested array: rows of length \(lengths[level]) and \(counts[level])")
+                }
+            } else {
+                lengths[level] = counts[level]
+            }
+            if level == 0 { break }
+            level -= 1
+            counts[level] += 1
+            afterValue = true
+        }
+        offset = i
+        return (0...deepest).map { max(lengths[$0], 0) }
+    }
+}

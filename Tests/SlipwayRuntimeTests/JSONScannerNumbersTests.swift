@@ -1,0 +1,109 @@
+import SlipwayRuntime
+import Testing
+
+/// `scanNumbers(into:nonNumber:)` (the tensor-data fast path) against its reference twin: `scanArray` with
+/// `parseValue` per element, on random and hand-picked inputs, for values, shapes and errors alike.
+@Suite struct JSONScannerNumbersTests {
+    struct NotANumber: Error, Equatable {
+        let index: Int
+        let kind: String
+    }
+
+    enum Outcome: Equatable {
+        case values([UInt64], [Int], Int)  // bit patterns, shape, offset after
+        case syntax(String, Int)
+        case notANumber(Int, String)
+    }
+
+    static func fast(_ text: String) -> Outcome {
+        var s = JSONScanner(text)
+        var out: [Double] = []
+        do {
+            let shape = try s.scanNumbers(into: &out) { NotANumber(index: $0, kind: $1.kindName) }
+            return .values(out.map(\.bitPattern), shape, s.offset)
+        } catch let e as JSONSyntaxError {
+            return .syntax(e.reason, e.offset)
+        } catch let e as NotANumber {
+            return .notANumber(e.index, e.kind)
+        } catch {
+            return .syntax("\(error)", -1)
+        }
+    }
+
+    static func reference(_ text: String) -> Outcome {
+        var s = JSONScanner(text)
+        var out: [Double] = []
+        do {
+            let shape = try s.scanArray { s in
+                let v = try s.parseValue()
+                guard let d = v.doubleValue else { throw NotANumber(index: out.count, kind: v.kindName) }
+                out.append(d)
+            }
+            return .values(out.map(\.bitPattern), shape, s.offset)
+        } catch let e as JSONSyntaxError {
+            return .syntax(e.reason, e.offset)
+        } catch let e as NotANumber {
+            return .notANumber(e.index, e.kind)
+        } catch {
+            return .syntax("\(error)", -1)
+        }
+    }
+
+    @Test(arguments: [
+        "[]", "[ ]", "[[]]", "[1]", " [ 1 , 2 ,3 ] ", "[-0]", "[-0.0]", "[0.5e-3]", "[1E+2]", "[1e400]", "[-1e-400]",
+        "[123456789012345678901234567890]", "[0.1234567890123456789012345]", "[9007199254740993]",
+        "[18446744073709551615]", "[-9223372036854775808]", "[NaN]", "[Infinity, -Infinity]", "[1.7976931348623157e308]",
+        "[[1,2],[3,4],[5,6]]", "[[[1],[2]],[[3],[4]]]", "[[1,2],[3]]", "[[1],2]", "[1,[2]]", "[1,]", "[,1]", "[1 2]",
+        "[01]", "[1.]", "[.5]", "[1e]", "[-]", "[1,true]", "[null]", "[\"a\"]", "[{}]", "[[1,2],[3,\"x\"]]", "1", "",
+        "[1", "[[1,2]", "[1]]", "[1e5,2.25E-2,-3.125]", "[\t1,\n2\r]", "[[],[]]", "[[],[1]]",
+    ])
+    func agreesWithTheReferenceOnEdgeCases(_ text: String) {
+        #expect(Self.fast(text) == Self.reference(text), "\(text)")
+    }
+
+    @Test func agreesWithTheReferenceOnRandomArrays() {
+        var g = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let rows = Int.random(in: 1...6, using: &g)
+            let cols = Int.random(in: 0...7, using: &g)
+            var text = "["
+            for r in 0..<rows {
+                if r > 0 { text += Bool.random(using: &g) ? "," : " , " }
+                text += "["
+                for c in 0..<cols {
+                    if c > 0 { text += "," }
+                    text += Self.randomNumber(&g)
+                }
+                text += "]"
+            }
+            text += "]"
+            let fast = Self.fast(text)
+            #expect(fast == Self.reference(text), "\(text)")
+            if case .values(let v, let shape, _) = fast { #expect(v.count == rows * cols && shape == [rows, cols]) }
+        }
+    }
+
+    static func randomNumber(_ g: inout SystemRandomNumberGenerator) -> String {
+        switch Int.random(in: 0..<6, using: &g) {
+        case 0: return String(Int64.random(in: -1_000_000...1_000_000, using: &g))
+        case 1: return Float(bitPattern: UInt32.random(in: 0...0x7F7F_FFFF, using: &g)).description
+        case 2:
+            let d = Double(bitPattern: UInt64.random(in: 0...UInt64.max, using: &g))
+            return d.isFinite ? d.description : "1.5"
+        case 3: return String(format4: Double.random(in: -1000...1000, using: &g))
+        case 4: return "\(Int.random(in: 1...9, using: &g))e\(Int.random(in: -30...30, using: &g))"
+        default: return "-\(UInt64.random(in: 0...UInt64.max, using: &g))"
+        }
+    }
+}
+
+extension String {
+    /// A decimal with four fraction digits, like the bench's request bodies.
+    fileprivate init(format4 d: Double) {
+        let scaled = (d * 10_000).rounded()
+        let sign = scaled < 0 ? "-" : ""
+        let a = Int64(abs(scaled))
+        let frac = String(a % 10_000)
+        self = "\(sign)\(a / 10_000).\(String(repeating: "0", count: 4 - frac.count))\(frac)"
+    }
+}
