@@ -18,6 +18,18 @@ import Testing
 
     static func head(_ entries: [AuditEntry]) -> (seq: Int, hash: String)? { entries.last.map { ($0.seq, $0.hash) } }
 
+    /// The hash format of shipped trails never changes: a fixed entry hashes to the value the original string-built
+    /// format gave (computed independently with Python's hashlib over "length:value;" fields).
+    @Test func theHashFormatIsStable() {
+        let entry = AuditEntry(
+            AuditEvent(
+                actor: "jwt:é-svc", role: "predictor", action: "http", method: "POST", route: "/v2/models/:model/infer", model: "iris",
+                version: "2", requestID: "req-1", status: 200, time: Date(timeIntervalSince1970: 1_795_750_788.847)),
+            seq: 7, prevHash: AuditEntry.genesisHash)
+        #expect(entry.time == "2026-11-27T03:39:48.847Z")
+        #expect(entry.hash == "fbebcbd1d7948a08253fd5fea0009a3e62148f119047fab196ba2af4552527c4")
+    }
+
     @Test func anIntactChainVerifies() {
         let entries = Self.chain(5)
         let result = AuditChainVerifier.verify(entries, head: Self.head(entries))

@@ -29,12 +29,12 @@ public enum PredictionLogMode: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Whether to keep a request, given a uniform random number in [0, 1).
-    public func keeps(random: Double) -> Bool {
+    /// Whether to keep a request, given a uniform random number in [0, 1) (drawn only when sampling).
+    public func keeps(random: @autoclosure () -> Double) -> Bool {
         switch self {
         case .all: true
         case .none: false
-        case .sample(let rate): random < rate
+        case .sample(let rate): random() < rate
         }
     }
 }

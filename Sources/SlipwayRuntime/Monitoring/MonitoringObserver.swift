@@ -26,7 +26,13 @@ public final class MonitoringObserver: InferenceObserver {
         var misses: Counter
     }
 
-    private let handles = Mutex<[String: Handles]>([:])
+    struct HandleKey: Hashable {
+        var model: String
+        var version: String
+        var status: String
+    }
+
+    private let handles = Mutex<[HandleKey: Handles]>([:])
 
     public init(
         queue: PredictionLogQueue, settings: SlipwayConfiguration, window: ServingWindow, logger: Logger,
@@ -99,7 +105,7 @@ public final class MonitoringObserver: InferenceObserver {
     }
 
     func handles(model: String, version: String, status: String) -> Handles {
-        let key = model + "\u{0}" + version + "\u{0}" + status
+        let key = HandleKey(model: model, version: version, status: status)
         if let found = handles.withLock({ $0[key] }) { return found }
         func timer(_ phase: String) -> Timer {
             Timer(label: MonitoringMetrics.duration, dimensions: [("model", model), ("version", version), ("phase", phase)])

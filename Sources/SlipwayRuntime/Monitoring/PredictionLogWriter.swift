@@ -4,6 +4,11 @@ public import SlipwayMonitoring
 
 /// The one task that writes the prediction log: drains the in-memory queue in batched transactions off the
 /// request path. On graceful shutdown it writes everything still queued before returning.
+///
+/// Rows are group-committed: after a transaction that did not fill a whole batch, the writer waits
+/// `idleSleep` before the next one, so under load each transaction carries every row of that interval instead
+/// of a few (each commit rewrites the table's and indexes' last pages: small transactions multiply the bytes
+/// written). A full batch is followed at once by the next.
 public struct PredictionLogWriter: Service {
     let queue: PredictionLogQueue
     let store: PredictionLogStore
@@ -13,7 +18,8 @@ public struct PredictionLogWriter: Service {
 
     /// - Parameters:
     ///   - batchSize: rows per transaction at most.
-    ///   - idleSleep: how long to wait when the queue is empty.
+    ///   - idleSleep: how long to wait after a transaction that did not fill a batch (rows arriving meanwhile go
+    ///     into the next one).
     public init(queue: PredictionLogQueue, store: PredictionLogStore, batchSize: Int = 512, idleSleep: Duration = .milliseconds(20), logger: Logger) {
         self.queue = queue
         self.store = store
@@ -24,7 +30,7 @@ public struct PredictionLogWriter: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if await flushOnce() == 0 { try? await Task.sleep(for: idleSleep) }
+            if await flushOnce() < batchSize { try? await Task.sleep(for: idleSleep) }
         }
         var written = 0
         while true {

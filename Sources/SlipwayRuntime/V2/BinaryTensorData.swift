@@ -108,18 +108,18 @@ public enum BinaryTensorData {
             for b in 0..<(W.bitWidth / 8) { out.append(UInt8(truncatingIfNeeded: w >> (8 * b))) }
         }
         switch t.storage {
-        case .float32(let a): for v in a { put(v.bitPattern) }
-        case .float64(let a): for v in a { put(v.bitPattern) }
-        case .float16(let a): for v in a { put(v.bitPattern) }
+        case .float32(let a): LittleEndianBytes.append(a, to: &out)
+        case .float64(let a): LittleEndianBytes.append(a, to: &out)
+        case .float16(let a): LittleEndianBytes.append(a, to: &out)
         case .bfloat16(let a): for v in a { put(v.bitPattern) }
-        case .int8(let a): for v in a { put(v) }
-        case .int16(let a): for v in a { put(v) }
-        case .int32(let a): for v in a { put(v) }
-        case .int64(let a): for v in a { put(v) }
+        case .int8(let a): LittleEndianBytes.append(a, to: &out)
+        case .int16(let a): LittleEndianBytes.append(a, to: &out)
+        case .int32(let a): LittleEndianBytes.append(a, to: &out)
+        case .int64(let a): LittleEndianBytes.append(a, to: &out)
         case .uint8(let a): out.append(contentsOf: a)
-        case .uint16(let a): for v in a { put(v) }
-        case .uint32(let a): for v in a { put(v) }
-        case .uint64(let a): for v in a { put(v) }
+        case .uint16(let a): LittleEndianBytes.append(a, to: &out)
+        case .uint32(let a): LittleEndianBytes.append(a, to: &out)
+        case .uint64(let a): LittleEndianBytes.append(a, to: &out)
         case .bool(let a): for v in a { out.append(v ? 1 : 0) }
         case .lowPrecision(let s): out.append(contentsOf: s.codes)
         case .string(let a):

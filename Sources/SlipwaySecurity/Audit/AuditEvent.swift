@@ -86,13 +86,18 @@ public struct AuditEntry: Sendable, Hashable, Codable {
 
     /// The SHA-256 (hex) of `prevHash` and every field, each length-prefixed so no two entries encode alike.
     public var computedHash: String {
-        var text = ""
+        // The bytes of "length:value;" per field ("-;" for none), appended without intermediate strings.
+        var text: [UInt8] = []
+        text.reserveCapacity(320)
         func field(_ value: String?) {
             guard let value else {
-                text += "-;"
+                text.append(contentsOf: [UInt8(ascii: "-"), UInt8(ascii: ";")])
                 return
             }
-            text += "\(value.utf8.count):\(value);"
+            text.append(contentsOf: String(value.utf8.count).utf8)
+            text.append(UInt8(ascii: ":"))
+            text.append(contentsOf: value.utf8)
+            text.append(UInt8(ascii: ";"))
         }
         field(prevHash)
         field(String(seq))
@@ -107,6 +112,6 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         field(requestID)
         field(status.map { String($0) })
         field(detail)
-        return SHA256Hasher.hex(Array(text.utf8))
+        return SHA256Hasher.hex(text)
     }
 }
