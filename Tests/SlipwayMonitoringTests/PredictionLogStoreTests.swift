@@ -37,6 +37,18 @@ import Testing
         #expect(throws: PredictionLogError.self) { try TensorBlob.decode(Array(TensorBlob.encode(tensors).dropLast(3))) }
     }
 
+    /// Stored blobs are read back by every later version: the layout is pinned byte for byte.
+    @Test func tensorBlobLayoutIsStable() {
+        let blob = TensorBlob.encode([LoggedTensor(name: "x", datatype: "FP32", shape: [1, 2], data: [0, 0, 128, 63, 0, 0, 0, 64])])
+        let expected: [UInt8] =
+            [1, 0, 0, 0]  // tensors
+            + [1, 0, UInt8(ascii: "x")]  // name
+            + [4] + Array("FP32".utf8)  // datatype
+            + [2, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]  // rank, dims
+            + [8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64]  // byte count, bytes
+        #expect(blob == expected)
+    }
+
     @Test func feedbackJoinsByRequestIDAndReportsUnknownAndInvalid() throws {
         let store = try Self.temporaryStore()
         try store.insert([Self.entry("a"), Self.entry("b", rows: 2)])

@@ -94,29 +94,33 @@ public struct LoggedTensor: Sendable, Equatable {
 /// u8 datatype length, datatype, u8 rank, i64 dims…, u64 byte count, bytes` (strings: their JSON array).
 public enum TensorBlob {
     public static func encode(_ tensors: [LoggedTensor]) -> [UInt8] {
+        var size = 4
+        for tensor in tensors {
+            size += 2 + tensor.name.utf8.count + 1 + tensor.datatype.utf8.count + 1 + 8 * tensor.shape.count + 8 + tensor.data.count
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(tensors.reduce(8) { $0 + $1.data.count + $1.name.utf8.count + 32 })
+        out.reserveCapacity(size)
         func put<W: FixedWidthInteger>(_ w: W) {
             for b in 0..<(W.bitWidth / 8) { out.append(UInt8(truncatingIfNeeded: w >> (8 * b))) }
         }
         put(UInt32(tensors.count))
         for tensor in tensors {
-            let name = Array(tensor.name.utf8.prefix(Int(UInt16.max)))
-            put(UInt16(name.count))
-            out.append(contentsOf: name)
-            let datatype = Array(tensor.datatype.utf8.prefix(255))
-            out.append(UInt8(datatype.count))
-            out.append(contentsOf: datatype)
+            let nameLength = min(tensor.name.utf8.count, Int(UInt16.max))
+            put(UInt16(nameLength))
+            out.append(contentsOf: tensor.name.utf8.prefix(nameLength))
+            let datatypeLength = min(tensor.datatype.utf8.count, 255)
+            out.append(UInt8(datatypeLength))
+            out.append(contentsOf: tensor.datatype.utf8.prefix(datatypeLength))
             out.append(UInt8(min(tensor.shape.count, 255)))
             for dim in tensor.shape.prefix(255) { put(Int64(dim)) }
-            let payload: [UInt8]
             if tensor.datatype == "BYTES" {
-                payload = (try? JSONEncoder().encode(tensor.strings)).map { [UInt8]($0) } ?? Array("[]".utf8)
+                let payload = (try? JSONEncoder().encode(tensor.strings)).map { [UInt8]($0) } ?? Array("[]".utf8)
+                put(UInt64(payload.count))
+                out.append(contentsOf: payload)
             } else {
-                payload = tensor.data
+                put(UInt64(tensor.data.count))
+                out.append(contentsOf: tensor.data)
             }
-            put(UInt64(payload.count))
-            out.append(contentsOf: payload)
         }
         return out
     }
