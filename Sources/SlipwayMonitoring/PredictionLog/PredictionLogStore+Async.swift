@@ -17,4 +17,21 @@ extension PredictionLogStore {
         }
         return try result.get()
     }
+
+    /// Like ``perform(_:)``, on the store's own serial writer queue: for the prediction writer's steady stream
+    /// of inserts, which would otherwise hold one of the few pool threads that run requests for each batch.
+    public func performOnWriterQueue<T: Sendable>(_ body: @escaping @Sendable (PredictionLogStore) throws(PredictionLogError) -> T)
+        async throws(PredictionLogError) -> T
+    {
+        let result: Result<T, PredictionLogError> = await withCheckedContinuation { continuation in
+            writerQueue.async {
+                do throws(PredictionLogError) {
+                    continuation.resume(returning: .success(try body(self)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
 }

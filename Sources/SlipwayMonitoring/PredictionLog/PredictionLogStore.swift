@@ -1,3 +1,4 @@
+import Dispatch
 public import Foundation
 import GRDB
 
@@ -16,6 +17,9 @@ public final class PredictionLogStore: Sendable {
     public let path: String
     /// Seals new cells and opens sealed ones; nil: cells are written plain, and sealed ones cannot be read.
     public let sealer: (any RecordSealer)?
+    /// The prediction writer's own thread (a serial queue): its inserts never occupy a thread of the shared pool
+    /// that serves requests (see ``performOnWriterQueue(_:)``).
+    let writerQueue = DispatchQueue(label: "slipway.prediction-log.writer")
 
     /// Opens (creating and migrating) the database at `path`.
     /// - Parameters:
