@@ -1,13 +1,17 @@
 // swift-tools-version:6.2
 // Slipway: one binary that serves, versions, watches and protects machine-learning models.
+import Foundation
 import PackageDescription
 
-/// The same strict settings on every target (style.md §1, §7.1).
+/// The same strict settings on every target (style.md §1, §7.1). Release builds on Linux put each function in its
+/// own section, so the linker can drop the unused ones and lay out the ones `slipway serve` runs next to each other
+/// (`releaseLinkSettings`).
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
 
 /// The engine's kernels use AVX2 and FMA on x86-64 (`SLIPWAY_FMA`: fused multiply-add in the GEMM micro-kernel).
@@ -30,8 +34,14 @@ let kernelSettings: [SwiftSetting] = strictSettings + cpuSettings + [.unsafeFlag
 ///   libraries, each mapped in 64 kB fault-around windows;
 /// - `--no-export-dynamic` undoes the `-export-dynamic` of the static-stdlib arguments: nothing loads plug-ins into
 ///   slipway, and exporting every symbol adds 6 MB of dynamic symbol table that every symbol lookup touches.
+/// - the functions `slipway serve` runs first, next to each other, in the order `scripts/symbol-order.sh` recorded in
+///   `scripts/symbol-order/serve.order`, so the pages they share are the only ones resident.
 /// `SLIPWAY_DYNAMIC_STDLIB=1 swift build -c release` links the usual way (shared Swift libraries, the default linker).
 let dynamicStdlib = Context.environment["SLIPWAY_DYNAMIC_STDLIB"] == "1"
+let symbolOrder = Context.packageDirectory + "/scripts/symbol-order/serve.order"
+let symbolOrderFlags =
+    FileManager.default.fileExists(atPath: symbolOrder)
+    ? ["-Xlinker", "--symbol-ordering-file=\(symbolOrder)", "-Xlinker", "--no-warn-symbol-ordering"] : []
 let releaseLinkSettings: [LinkerSetting] =
     dynamicStdlib
     ? []
@@ -41,7 +51,7 @@ let releaseLinkSettings: [LinkerSetting] =
                 "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                 "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
                 "-Xlinker", "--no-export-dynamic",
-            ],
+            ] + symbolOrderFlags,
             .when(platforms: [.linux], configuration: .release))
     ]
 
