@@ -1,13 +1,17 @@
 // swift-tools-version:6.2
 // Slipway: one binary that serves, versions, watches and protects machine-learning models.
+import Foundation
 import PackageDescription
 
-/// The same strict settings on every target (style.md §1, §7.1).
+/// The same strict settings on every target (style.md §1, §7.1). Release builds on Linux put each function in its
+/// own section, so the linker can drop the unused ones and lay out the ones `slipway serve` runs next to each other
+/// (`releaseLinkSettings`).
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
 
 /// The engine's kernels use AVX2 and FMA on x86-64 (`SLIPWAY_FMA`: fused multiply-add in the GEMM micro-kernel).
@@ -21,6 +25,35 @@ let portable = Context.environment["SLIPWAY_PORTABLE"] == "1"
 
 /// Kernels are compiled with optimisation even in debug builds, so the test suite runs real models quickly.
 let kernelSettings: [SwiftSetting] = strictSettings + cpuSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+/// How the release `slipway` binary is linked on Linux, for a smaller resident set (BENCHMARKS.md "Resident memory"):
+/// - lld with packed relative relocations (DT_RELR, glibc 2.36+): the 2 MB `.rela.dyn` table the loader reads at every
+///   start shrinks to a few kB;
+/// - the Swift runtime and Foundation linked statically (`-static-stdlib`, with the static Foundation's own libraries),
+///   so `--gc-sections` drops what the binary never calls and the code it does call is not spread over 9 shared
+///   libraries, each mapped in 64 kB fault-around windows;
+/// - `--no-export-dynamic` undoes the `-export-dynamic` of the static-stdlib arguments: nothing loads plug-ins into
+///   slipway, and exporting every symbol adds 6 MB of dynamic symbol table that every symbol lookup touches.
+/// - the functions `slipway serve` runs first, next to each other, in the order `scripts/symbol-order.sh` recorded in
+///   `scripts/symbol-order/serve.order`, so the pages they share are the only ones resident.
+/// `SLIPWAY_DYNAMIC_STDLIB=1 swift build -c release` links the usual way (shared Swift libraries, the default linker).
+let dynamicStdlib = Context.environment["SLIPWAY_DYNAMIC_STDLIB"] == "1"
+let symbolOrder = Context.packageDirectory + "/scripts/symbol-order/serve.order"
+let symbolOrderFlags =
+    FileManager.default.fileExists(atPath: symbolOrder)
+    ? ["-Xlinker", "--symbol-ordering-file=\(symbolOrder)", "-Xlinker", "--no-warn-symbol-ordering"] : []
+let releaseLinkSettings: [LinkerSetting] =
+    dynamicStdlib
+    ? []
+    : [
+        .unsafeFlags(
+            [
+                "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+                "-Xlinker", "--no-export-dynamic",
+            ] + symbolOrderFlags,
+            .when(platforms: [.linux], configuration: .release))
+    ]
 
 let package = Package(
     name: "slipway",
@@ -154,7 +187,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: releaseLinkSettings
         ),
         // MARK: - Tests
         .target(
