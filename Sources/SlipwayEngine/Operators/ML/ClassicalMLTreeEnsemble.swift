@@ -369,6 +369,10 @@ extension MLTreeModel {
                             has[start + r] = true
                         }
                     }
+                } else if aggregate == .sum || aggregate == .average {
+                    MLTreeAggregation.addWeights(
+                        leaves: leaves, count: count, firstRow: start, targets: n, weightStart: weightStart, weightCount: weightCount,
+                        weightTargets: weightTargets, weightValues: weightValues, score: &score, has: &has)
                 } else {
                     for r in 0..<count {
                         let leaf = Int(leaves[r])
@@ -376,12 +380,7 @@ extension MLTreeModel {
                         let end = first + Int(weightCount[leaf])
                         let base = (start + r) * n
                         switch aggregate {
-                        case .sum, .average:
-                            for w in first..<end {
-                                let k = base + Int(weightTargets[w])
-                                score[k] += weightValues[w]
-                                has[k] = true
-                            }
+                        case .sum, .average: break
                         case .min:
                             for w in first..<end {
                                 let k = base + Int(weightTargets[w])
