@@ -178,6 +178,10 @@ enum SGEMM {
                     // Safe because: A's m×k range and C's tile range were checked above, and the packed B holds
                     // whole panels for n columns of depth k (checked above).
                     guard let aBase = pa.baseAddress, let bBase = pb.baseAddress, let cBase = pc.baseAddress else { return }
+                    if m == 1 {
+                        singleRow(n: n, k: k, a: aBase + aLayout.offset, acs: aLayout.columnStride, b: bBase, c: cBase + offset)
+                        return
+                    }
                     blocked(
                         SGEMMDirectAccess.self, m: m, n: n, k: k, a: aBase + aLayout.offset, lda: aLayout.rowStride,
                         acs: aLayout.columnStride, b: bBase, c: cBase + offset, ldc: ldc)
@@ -327,6 +331,48 @@ enum SGEMM {
         }
     }
 
+    /// `c[j] += Σₖ a[p·acs] · B(p, j)` for one row of A and a packed B: up to four column panels per pass over
+    /// the depth, so four independent accumulator chains hide the multiply-add latency (each column still
+    /// sums its products in depth order).
+    private static func singleRow(n: Int, k: Int, a: UnsafePointer<Float>, acs: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j < n {
+            let panel = b + (j / nr) * k * nr
+            switch (n - j + nr - 1) / nr {
+            case 1: panels(SGEMMRows1.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: n - j)
+            case 2: panels(SGEMMRows2.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: n - j)
+            case 3: panels(SGEMMRows3.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: n - j)
+            default: panels(SGEMMRows4.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: min(n - j, 4 * nr))
+            }
+            j += 4 * nr
+        }
+    }
+
+    /// `Panels.count` consecutive packed panels (`k · nr` floats apart) times one row of A; `columns` of the
+    /// `Panels.count · nr` results are stored (added to `c`).
+    @inline(__always)
+    private static func panels<Panels: SGEMMRowCount>(
+        _: Panels.Type, k: Int, a: UnsafePointer<Float>, acs: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, columns: Int
+    ) {
+        var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
+        let stride = k * nr
+        var pb = b
+        var pa = a
+        for _ in 0..<k {
+            let av = Vector(repeating: pa[0])
+            c0 = multiplyAdd(c0, av, UnsafeRawPointer(pb).loadUnaligned(as: Vector.self))
+            if Panels.count > 1 { c1 = multiplyAdd(c1, av, UnsafeRawPointer(pb + stride).loadUnaligned(as: Vector.self)) }
+            if Panels.count > 2 { c2 = multiplyAdd(c2, av, UnsafeRawPointer(pb + 2 * stride).loadUnaligned(as: Vector.self)) }
+            if Panels.count > 3 { c3 = multiplyAdd(c3, av, UnsafeRawPointer(pb + 3 * stride).loadUnaligned(as: Vector.self)) }
+            pa += acs
+            pb += nr
+        }
+        store(c0, c, min(nr, columns))
+        if Panels.count > 1 { store(c1, c + nr, min(nr, columns - nr)) }
+        if Panels.count > 2 { store(c2, c + 2 * nr, min(nr, columns - 2 * nr)) }
+        if Panels.count > 3 { store(c3, c + 3 * nr, min(nr, columns - 3 * nr)) }
+    }
+
     /// One register tile of `rows` (1...6) rows.
     @inline(__always)
     private static func tile(
@@ -406,6 +452,7 @@ enum SGEMM {
 protocol SGEMMRowCount { static var count: Int { get } }
 enum SGEMMRows1: SGEMMRowCount { static var count: Int { 1 } }
 enum SGEMMRows2: SGEMMRowCount { static var count: Int { 2 } }
+enum SGEMMRows3: SGEMMRowCount { static var count: Int { 3 } }
 enum SGEMMRows4: SGEMMRowCount { static var count: Int { 4 } }
 enum SGEMMRows6: SGEMMRowCount { static var count: Int { 6 } }
 

@@ -13,59 +13,63 @@ enum NNEpilogue {
             throw EngineError.runtime("epilogue: \(y.count) values are not rows of \(columns) (bias \(bias.count))")
         }
         let rows = y.count / columns
-        // One loop per (activation, scale) combination, so that no per-vector test is left in the loop.
-        switch (activation, scale) {
-        case (nil, nil): apply(&y, rows: rows, columns: columns, bias: bias) { $0 }
-        case (nil, let s?): apply(&y, rows: rows, columns: columns, bias: bias) { $0 * Vector(repeating: s) }
-        case (.relu?, nil): apply(&y, rows: rows, columns: columns, bias: bias) { $0.replacing(with: 0, where: $0 .< 0) }
-        case (.relu?, let s?):
-            apply(&y, rows: rows, columns: columns, bias: bias) { $0.replacing(with: 0, where: $0 .< 0) * Vector(repeating: s) }
-        case (.gelu(let g)?, nil): apply(&y, rows: rows, columns: columns, bias: bias) { gelu($0, g) }
-        case (.gelu(let g)?, let s?): apply(&y, rows: rows, columns: columns, bias: bias) { gelu($0, g) * Vector(repeating: s) }
-        }
-    }
-
-    /// `y[r, j] = finish(y[r, j] + bias[j])`, 16 columns at a time (the row tail through a local vector).
-    @inline(__always)
-    private static func apply(_ y: inout [Float], rows: Int, columns: Int, bias: [Float], _ finish: (Vector) -> Vector) {
+        let relu = activation == .relu
+        var gelu: NNGelu? = nil
+        if case .gelu(let g)? = activation { gelu = g }
+        // GELU's erf runs on one row at a time in this scratch, through the same buffer kernel as `Erf`.
+        var scratch = [Float](repeating: 0, count: gelu == nil ? 0 : columns)
         bias.withUnsafeBufferPointer { bs in
             y.withUnsafeMutableBufferPointer { ys in
-                // Safe because: y holds rows × columns values and bias is empty or holds `columns` values
-                // (checked by the caller); full-vector loads and stores stay below `columns` within a row and
-                // the row tail goes through a local vector.
-                guard let yBase = ys.baseAddress else { return }
-                let b = bias.isEmpty ? nil : bs.baseAddress
-                for r in 0..<rows {
-                    let row = yBase + r * columns
-                    var j = 0
-                    while j + 16 <= columns {
-                        let raw = UnsafeMutableRawPointer(row + j)
-                        var v = raw.loadUnaligned(as: Vector.self)
-                        if let b { v += UnsafeRawPointer(b + j).loadUnaligned(as: Vector.self) }
-                        raw.storeBytes(of: finish(v), as: Vector.self)
-                        j += 16
-                    }
-                    if j < columns {
-                        var v = Vector()
-                        for t in 0..<(columns - j) { v[t] = row[j + t] }
+                scratch.withUnsafeMutableBufferPointer { ss in
+                    // Safe because: y holds rows × columns values, bias is empty or holds `columns` values (checked
+                    // above) and scratch holds `columns` values when GELU is on; every vector access stays below
+                    // `columns` within a row.
+                    guard let yBase = ys.baseAddress else { return }
+                    let b = bias.isEmpty ? nil : bs.baseAddress
+                    for r in 0..<rows {
+                        let row = yBase + r * columns
                         if let b {
-                            var bv = Vector()
-                            for t in 0..<(columns - j) { bv[t] = b[j + t] }
-                            v += bv
+                            var j = 0
+                            while j + 8 <= columns {
+                                let raw = UnsafeMutableRawPointer(row + j)
+                                var v = raw.loadUnaligned(as: SIMD8<Float>.self)
+                                v += UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
+                                if relu { v.replace(with: 0, where: v .< 0) }
+                                raw.storeBytes(of: v, as: SIMD8<Float>.self)
+                                j += 8
+                            }
+                            while j < columns {
+                                var v = row[j] + b[j]
+                                if relu && v < 0 { v = 0 }
+                                row[j] = v
+                                j += 1
+                            }
+                        } else if relu {
+                            var j = 0
+                            while j + 8 <= columns {
+                                let raw = UnsafeMutableRawPointer(row + j)
+                                var v = raw.loadUnaligned(as: SIMD8<Float>.self)
+                                v.replace(with: 0, where: v .< 0)
+                                raw.storeBytes(of: v, as: SIMD8<Float>.self)
+                                j += 8
+                            }
+                            while j < columns {
+                                if row[j] < 0 { row[j] = 0 }
+                                j += 1
+                            }
                         }
-                        let out = finish(v)
-                        for t in 0..<(columns - j) { row[j + t] = out[t] }
+                        if let g = gelu, let sp = ss.baseAddress {
+                            for j in 0..<columns { sp[j] = row[j] / g.divisor }
+                            ElementwiseFastMath.erf(ss)
+                            for j in 0..<columns { row[j] = (row[j] * (sp[j] + g.one)) * g.half }
+                        }
+                        if let scale {
+                            for j in 0..<columns { row[j] *= scale }
+                        }
                     }
                 }
             }
         }
-    }
-
-    /// `((x · (erf(x / divisor) + one)) · half)`: the ONNX spelling `Div → Erf → Add → Mul(x, ·) → Mul(half)`.
-    @inline(__always)
-    static func gelu(_ x: Vector, _ g: NNGelu) -> Vector {
-        let e = ElementwiseFastMath.erf(x / Vector(repeating: g.divisor))
-        return (x * (e + Vector(repeating: g.one))) * Vector(repeating: g.half)
     }
 
     /// The safe reference twin of ``apply(_:columns:bias:activation:scale:)``: one element at a time (the

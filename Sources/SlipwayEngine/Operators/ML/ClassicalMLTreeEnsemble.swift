@@ -331,6 +331,9 @@ extension MLTreeModel {
     @_specialize(exported:false,where T == Double)
     func accumulate(x: [T], rows: Int, stride: Int, aggregate: MLAggregate) -> MLTreeScores<T> {
         let n = targetCount
+        if n > 1, rows >= 4, aggregate == .sum || aggregate == .average {
+            return accumulateWeights(x: x, rows: rows, stride: stride)
+        }
         // Local arrays (not the struct's fields) so the inner loops index plain uniquely held buffers.
         var score = [T](repeating: 0, count: rows * n)
         var has = [Bool](repeating: false, count: rows * n)
@@ -369,10 +372,6 @@ extension MLTreeModel {
                             has[start + r] = true
                         }
                     }
-                } else if aggregate == .sum || aggregate == .average {
-                    MLTreeAggregation.addWeights(
-                        leaves: leaves, count: count, firstRow: start, targets: n, weightStart: weightStart, weightCount: weightCount,
-                        weightTargets: weightTargets, weightValues: weightValues, score: &score, has: &has)
                 } else {
                     for r in 0..<count {
                         let leaf = Int(leaves[r])
@@ -380,7 +379,12 @@ extension MLTreeModel {
                         let end = first + Int(weightCount[leaf])
                         let base = (start + r) * n
                         switch aggregate {
-                        case .sum, .average: break
+                        case .sum, .average:
+                            for w in first..<end {
+                                let k = base + Int(weightTargets[w])
+                                score[k] += weightValues[w]
+                                has[k] = true
+                            }
                         case .min:
                             for w in first..<end {
                                 let k = base + Int(weightTargets[w])
@@ -403,6 +407,31 @@ extension MLTreeModel {
         }
         let scores = MLTreeScores<T>(score: score, has: has)
         return scores
+    }
+
+    /// The block loop of ``accumulate`` for several targets and SUM/AVERAGE: each tree's leaf weights go
+    /// through ``MLTreeAggregation/addWeights`` (same order: rows' trees in tree order, each leaf's weights in
+    /// order). A separate function, so that the other block loops keep their code as measured.
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
+    func accumulateWeights(x: [T], rows: Int, stride: Int) -> MLTreeScores<T> {
+        let n = targetCount
+        var score = [T](repeating: 0, count: rows * n)
+        var has = [Bool](repeating: false, count: rows * n)
+        let block = 128
+        var leaves = [Int32](repeating: 0, count: block)
+        var start = 0
+        while start < rows {
+            let count = Swift.min(block, rows - start)
+            for root in forest.roots {
+                MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: start, rowCount: count, into: &leaves)
+                MLTreeAggregation.addWeights(
+                    leaves: leaves, count: count, firstRow: start, targets: n, weightStart: weightStart, weightCount: weightCount,
+                    weightTargets: weightTargets, weightValues: weightValues, score: &score, has: &has)
+            }
+            start += count
+        }
+        return MLTreeScores<T>(score: score, has: has)
     }
 
     /// Adds one tree's leaves for rows `firstRow ..< firstRow + count` (`leaves[from + r]` is row
