@@ -115,6 +115,23 @@ import Testing
                 weightTargets: weightTargets, weightValues: values, score: &slow, has: &slowHas)
             #expect(fast == slow)
             #expect(fastHas == slowHas)
+            // One weight per node at most: the single-weight kernel, its twin and the general kernel agree.
+            let leafTarget = (0..<nodes).map { i in counts[i] == 0 ? Int32(-1) : weightTargets[Int(starts[i])] }
+            let leafValue = (0..<nodes).map { i in counts[i] == 0 ? Float(0) : values[Int(starts[i])] }
+            let oneCounts = counts.map { Swift.min($0, 1) }
+            var general = (0..<((firstRow + rows) * targets)).map { Float($0) * 0.25 }, single = general, twin = general
+            var generalHas = [Bool](repeating: false, count: general.count), singleHas = generalHas, twinHas = generalHas
+            MLTreeAggregation.addWeights(
+                leaves: leaves, count: rows, firstRow: firstRow, targets: targets, weightStart: starts, weightCount: oneCounts,
+                weightTargets: weightTargets, weightValues: values, score: &general, has: &generalHas)
+            MLTreeAggregation.addSingleWeights(
+                leaves: leaves, count: rows, firstRow: firstRow, targets: targets, leafTarget: leafTarget, leafValue: leafValue,
+                score: &single, has: &singleHas)
+            MLTreeAggregation.addSingleWeightsReference(
+                leaves: leaves, count: rows, firstRow: firstRow, targets: targets, leafTarget: leafTarget, leafValue: leafValue,
+                score: &twin, has: &twinHas)
+            #expect(single == general && single == twin)
+            #expect(singleHas == generalHas && singleHas == twinHas)
         }
     }
 }

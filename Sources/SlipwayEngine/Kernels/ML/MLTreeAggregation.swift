@@ -78,4 +78,63 @@ enum MLTreeAggregation {
             }
         }
     }
+
+    /// ``addWeights`` for forests whose nodes hold at most one weight: `leafTarget[leaf]` (-1: none) and
+    /// `leafValue[leaf]` are that weight's target and value. Same result as ``addWeights`` on the same forest.
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
+    static func addSingleWeights<T: BinaryFloatingPoint>(
+        leaves: [Int32], count: Int, firstRow: Int, targets: Int, leafTarget: [Int32], leafValue: [T], score: inout [T],
+        has: inout [Bool]
+    ) {
+        guard count > 0, targets > 0, count <= leaves.count, firstRow >= 0, (firstRow + count) * targets <= score.count,
+            score.count == has.count, leafTarget.count == leafValue.count
+        else { return }
+        let nodes = UInt(leafTarget.count)
+        leaves.withUnsafeBufferPointer { lb in
+            leafTarget.withUnsafeBufferPointer { tb in
+                leafValue.withUnsafeBufferPointer { vb in
+                    score.withUnsafeMutableBufferPointer { ob in
+                        has.withUnsafeMutableBufferPointer { hb in
+                            // Safe because: r < count <= leaves.count; a leaf is used only when it is in 0..<nodes
+                            // (the length of leafTarget and leafValue); a target only when it is in 0..<targets, so
+                            // the score index stays below (firstRow + count) * targets <= score.count == has.count.
+                            guard let lp = lb.baseAddress, let tp = tb.baseAddress, let vp = vb.baseAddress,
+                                let op = ob.baseAddress.map({ $0 + firstRow * targets }),
+                                let hp = hb.baseAddress.map({ $0 + firstRow * targets })
+                            else { return }
+                            let targetLimit = UInt(targets)
+                            for r in 0..<count {
+                                let leaf = UInt(bitPattern: Int(lp[r]))
+                                guard leaf < nodes else { continue }
+                                let target = UInt(bitPattern: Int(tp[Int(leaf)]))
+                                guard target < targetLimit else { continue }
+                                let k = r * targets + Int(target)
+                                op[k] += vp[Int(leaf)]
+                                hp[k] = true
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The plain, bounds-checked twin of ``addSingleWeights``.
+    static func addSingleWeightsReference<T: BinaryFloatingPoint>(
+        leaves: [Int32], count: Int, firstRow: Int, targets: Int, leafTarget: [Int32], leafValue: [T], score: inout [T],
+        has: inout [Bool]
+    ) {
+        guard count > 0, targets > 0, count <= leaves.count, firstRow >= 0, (firstRow + count) * targets <= score.count,
+            score.count == has.count, leafTarget.count == leafValue.count
+        else { return }
+        for r in 0..<count {
+            let leaf = Int(leaves[r])
+            guard leaf >= 0, leaf < leafTarget.count else { continue }
+            let target = Int(leafTarget[leaf])
+            guard target >= 0, target < targets else { continue }
+            score[(firstRow + r) * targets + target] += leafValue[leaf]
+            has[(firstRow + r) * targets + target] = true
+        }
+    }
 }
