@@ -93,9 +93,10 @@ enum MLSVMKernels {
         kernels: [Float], offset kr: Int, vectorCount: Int, coefficients: [Float], vectorsPerClass: [Int], startingVector: [Int],
         rho: [Float], into pairScores: inout [Float], votes: inout [Int]
     ) -> Bool {
-        guard pairArgumentsFit(
-            kernels: kernels, offset: kr, vectorCount: vectorCount, coefficients: coefficients, vectorsPerClass: vectorsPerClass,
-            startingVector: startingVector, rho: rho, pairScores: pairScores, votes: votes)
+        guard
+            pairArgumentsFit(
+                kernels: kernels, offset: kr, vectorCount: vectorCount, coefficients: coefficients, vectorsPerClass: vectorsPerClass,
+                startingVector: startingVector, rho: rho, pairScores: pairScores, votes: votes)
         else { return false }
         let k = vectorsPerClass.count
         kernels.withUnsafeBufferPointer { kb in
@@ -141,9 +142,10 @@ enum MLSVMKernels {
         kernels: [Float], offset kr: Int, vectorCount: Int, coefficients: [Float], vectorsPerClass: [Int], startingVector: [Int],
         rho: [Float], into pairScores: inout [Float], votes: inout [Int]
     ) -> Bool {
-        guard pairArgumentsFit(
-            kernels: kernels, offset: kr, vectorCount: vectorCount, coefficients: coefficients, vectorsPerClass: vectorsPerClass,
-            startingVector: startingVector, rho: rho, pairScores: pairScores, votes: votes)
+        guard
+            pairArgumentsFit(
+                kernels: kernels, offset: kr, vectorCount: vectorCount, coefficients: coefficients, vectorsPerClass: vectorsPerClass,
+                startingVector: startingVector, rho: rho, pairScores: pairScores, votes: votes)
         else { return false }
         let k = vectorsPerClass.count
         for c in 0..<k { votes[c] = 0 }

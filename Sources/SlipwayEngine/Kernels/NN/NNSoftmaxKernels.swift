@@ -54,6 +54,10 @@ enum NNSoftmaxKernels {
             row(x, y, n, .softmax)
             return
         }
+        if n < 16 {
+            shortSoftmaxRowFloat(x, y, n, scratch: scratch)
+            return
+        }
         // Lanes start at x[0] and only move to greater values, like the scalar scan (a NaN never wins).
         var lanes = V(repeating: x[0])
         var i = 0
@@ -95,6 +99,29 @@ enum NNSoftmaxKernels {
             i += 16
         }
         for j in i..<n { y[j] *= scale }
+    }
+
+    /// A row of fewer than 16 values: scalar maximum, one vector exp through `scratch`, scalar sum and scaling
+    /// (the code of the earlier row kernel; the vector maximum and sum would only ever see one partial vector).
+    private static func shortSoftmaxRowFloat(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, scratch: UnsafeMutablePointer<Float>
+    ) {
+        var maximum = x[0]
+        for i in 1..<n where x[i] > maximum { maximum = x[i] }
+        guard maximum.isFinite else {
+            row(x, y, n, .softmax)
+            return
+        }
+        for j in 0..<16 { scratch[j] = j < n ? x[j] - maximum : -.infinity }
+        let e = ElementwiseFastMath.exp(UnsafeRawPointer(scratch).loadUnaligned(as: SIMD16<Float>.self))
+        UnsafeMutableRawPointer(scratch).storeBytes(of: e, as: SIMD16<Float>.self)
+        var sum: Float = 0
+        for j in 0..<n {
+            y[j] = scratch[j]
+            sum += scratch[j]
+        }
+        let scale = 1 / sum
+        for j in 0..<n { y[j] *= scale }
     }
 
     @inline(__always)
