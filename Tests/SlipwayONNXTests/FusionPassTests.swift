@@ -31,4 +31,21 @@ import Testing
             }
         }
     }
+
+    /// transformer_block's GELU (Div, Erf, Add, Mul, Mul) and attention scale (Mul) run in the MatMul epilogue with
+    /// the same float32 operations in the same order: the outputs are bit-identical to the unfused plan's.
+    @Test func fusedGeluAndScaleAreExact() throws {
+        guard let zoo = SharedFixtures.modelZoo else { return }
+        let folder = zoo.appendingPathComponent("transformer_block")
+        let model = try ModelImporter().load(contentsOf: folder.appendingPathComponent("model.onnx"))
+        let fused = try model.plan()
+        let plain = try model.plan(options: PlanOptions(fusion: false))
+        let data = try Data(contentsOf: folder.appendingPathComponent("case_b7.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let inputs = try #require(json["inputs"] as? [[String: Any]])
+        var feeds: [String: Value] = [:]
+        for input in inputs { feeds[try #require(input["name"] as? String)] = .tensor(try ZooCase.tensor(input)) }
+        let a = try #require(try fused.run(feeds)["y"]?.tensor), b = try #require(try plain.run(feeds)["y"]?.tensor)
+        #expect(a.elements(as: Float.self) == b.elements(as: Float.self))
+    }
 }

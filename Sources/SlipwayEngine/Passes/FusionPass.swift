@@ -7,6 +7,10 @@ import SlipwayTensor
 ///   `B'[m] = B[m]·a[m] + b[m]` with `a = scale/√(var+ε)`, `b = bias - mean·a`).
 /// - `Conv → Relu` and `MatMul → Add(constant bias) [→ Relu]`: the activation (and bias) run inside the
 ///   producing operator, on its output while it is still in cache.
+/// - `MatMul [→ Add(bias)] → GELU`, the GELU spelled `Div(x, c) → Erf → Add(·, 1) → Mul(x, ·) → Mul(·, ½)`
+///   with scalar constants: the five element-wise steps run in the MatMul's epilogue, same operations in
+///   the same order.
+/// - `MatMul → Mul(constant scalar)` (attention's `1/√d`): the product is scaled in the epilogue.
 ///
 /// A chain is fused only when the intermediate value has no other reader (node, subgraph or graph
 /// output), so the rewritten graph computes exactly the same outputs.
@@ -18,6 +22,11 @@ enum FusionPass {
             changed = false
             let uses = useCounts(graph)
             for index in graph.nodes.indices {
+                if let removed = fuseGelu(at: index, in: &graph, uses: uses) {
+                    for i in removed.sorted(by: >) { graph.nodes.remove(at: i) }
+                    changed = true
+                    break
+                }
                 if let fused = fuse(at: index, in: &graph, uses: uses) {
                     graph.nodes.remove(at: fused)
                     changed = true
@@ -67,12 +76,12 @@ enum FusionPass {
             return nil
         }
         if var matmul = node.op as? MatMul {
-            if reader.opType == "Relu", matmul.bias != nil, matmul.activation == nil {
+            if reader.opType == "Relu", matmul.bias != nil, matmul.activation == nil, matmul.scale == nil {
                 matmul.activation = .relu
                 replace(index, with: matmul, inputs: node.inputs, outputs: reader.outputs, in: &graph)
                 return readerIndex
             }
-            if reader.opType == "Add", matmul.bias == nil, reader.inputs.count == 2,
+            if reader.opType == "Add", matmul.bias == nil, matmul.activation == nil, matmul.scale == nil, reader.inputs.count == 2,
                 let bias = biasVector(reader.inputs[0] == output ? reader.inputs[1] : reader.inputs[0], forMatMul: node, in: graph)
             {
                 matmul.bias = bias.values
@@ -80,8 +89,55 @@ enum FusionPass {
                 replace(index, with: matmul, inputs: node.inputs, outputs: reader.outputs, in: &graph)
                 return readerIndex
             }
+            if reader.opType == "Mul", matmul.scale == nil, reader.inputs.count == 2, reader.outputs.count == 1,
+                let scale = scalar(reader.inputs[0] == output ? reader.inputs[1] : reader.inputs[0], in: graph)
+            {
+                matmul.scale = scale
+                replace(index, with: matmul, inputs: node.inputs, outputs: reader.outputs, in: &graph)
+                return readerIndex
+            }
         }
         return nil
+    }
+
+    /// Merges `MatMul → Div(x, c) → Erf → Add(·, one) → Mul(x, ·) → Mul(·, half)` (any operand order of the
+    /// commutative steps; `c`, `one`, `half` float32 scalar constants) into the MatMul's epilogue when the
+    /// MatMul's output has exactly these two readers and every intermediate value one. Returns the indices
+    /// of the five nodes to delete.
+    static func fuseGelu(at index: Int, in graph: inout Graph, uses: [String: Int]) -> [Int]? {
+        let node = graph.nodes[index]
+        guard var matmul = node.op as? MatMul, matmul.activation == nil, matmul.scale == nil, node.outputs.count == 1,
+            let x = node.outputs.first, !x.isEmpty, uses[x] == 2
+        else { return nil }
+        /// The single default-domain reader of `value` with this op type and one output.
+        func reader(of value: String, _ opType: String, where ok: (Node) -> Bool = { _ in true }) -> (Int, Node)? {
+            guard let i = graph.nodes.firstIndex(where: { $0.opType == opType && $0.inputs.contains(value) && ok($0) }) else { return nil }
+            let n = graph.nodes[i]
+            guard n.domain.isEmpty || n.domain == "ai.onnx", n.outputs.count == 1, !n.outputs[0].isEmpty else { return nil }
+            return (i, n)
+        }
+        func other(_ n: Node, _ value: String) -> String? {
+            guard n.inputs.count == 2 else { return nil }
+            return n.inputs[0] == value ? n.inputs[1] : n.inputs[1] == value ? n.inputs[0] : nil
+        }
+        guard let (divIndex, div) = reader(of: x, "Div", where: { $0.inputs.first == x }), div.inputs.count == 2,
+            let divisor = scalar(div.inputs[1], in: graph), uses[div.outputs[0]] == 1,
+            let (erfIndex, erf) = reader(of: div.outputs[0], "Erf"), erf.inputs == [div.outputs[0]], uses[erf.outputs[0]] == 1,
+            let (addIndex, add) = reader(of: erf.outputs[0], "Add"), let oneName = other(add, erf.outputs[0]),
+            let one = scalar(oneName, in: graph), uses[add.outputs[0]] == 1,
+            let (mulIndex, mul) = reader(of: add.outputs[0], "Mul"), other(mul, add.outputs[0]) == x, uses[mul.outputs[0]] == 1,
+            let (halfIndex, halfNode) = reader(of: mul.outputs[0], "Mul"), let halfName = other(halfNode, mul.outputs[0]),
+            let half = scalar(halfName, in: graph)
+        else { return nil }
+        matmul.activation = .gelu(NNGelu(divisor: divisor, one: one, half: half))
+        replace(index, with: matmul, inputs: node.inputs, outputs: halfNode.outputs, in: &graph)
+        return [divIndex, erfIndex, addIndex, mulIndex, halfIndex]
+    }
+
+    /// The value of a float32 one-element constant of rank 0 or 1 (broadcasting it never changes a shape of rank ≥ 1).
+    static func scalar(_ name: String, in graph: Graph) -> Float? {
+        guard let t = floats(name, in: graph), t.count == 1, t.rank <= 1 else { return nil }
+        return t.elements(as: Float.self)?.first
     }
 
     static func replace(_ index: Int, with op: any Operator, inputs: [String], outputs: [String], in graph: inout Graph) {

@@ -51,10 +51,13 @@ import Testing
             let rows = random.int(1...9), columns = random.int(1...40)
             let y = random.floats(rows * columns)
             let bias = random.int(0...1) == 0 ? [] : random.floats(columns)
-            for activation in [nil, NNFusedActivation.relu] {
-                var got = y
-                try NNEpilogue.apply(&got, columns: columns, bias: bias, activation: activation)
-                #expect(got == NNEpilogue.reference(y, columns: columns, bias: bias, activation: activation))
+            let gelu = NNFusedActivation.gelu(NNGelu(divisor: 1.4142135, one: 1, half: 0.5))
+            for activation in [nil, NNFusedActivation.relu, gelu] {
+                for scale in [nil, Float(0.25)] {
+                    var got = y.map { $0 * 5 }
+                    try NNEpilogue.apply(&got, columns: columns, bias: bias, activation: activation, scale: scale)
+                    #expect(got == NNEpilogue.reference(y.map { $0 * 5 }, columns: columns, bias: bias, activation: activation, scale: scale))
+                }
             }
         }
         var wrong: [Float] = [1, 2, 3]

@@ -21,7 +21,7 @@ struct NNTestRandom {
 @Suite struct GEMMKernelTests {
     static let shapes: [(Int, Int, Int)] = [
         (1, 1, 1), (1, 37, 5), (37, 1, 5), (6, 16, 8), (7, 17, 9), (13, 33, 300), (1, 100, 70), (100, 1, 70),
-        (29, 61, 257), (97, 130, 3), (12, 1040, 20),
+        (29, 61, 257), (97, 130, 3), (12, 1040, 20), (16, 16, 16), (5, 48, 7), (3, 40, 2), (1, 64, 64), (110, 32, 64),
     ]
 
     func maxRelativeError(_ x: [Float], _ y: [Float]) -> Float {
@@ -36,15 +36,17 @@ struct NNTestRandom {
             let aLayout = transA ? GEMMLayout(offset: 3, rowStride: 1, columnStride: m) : GEMMLayout(offset: 3, rowStride: k, columnStride: 1)
             let bLayout = transB ? GEMMLayout(offset: 5, rowStride: 1, columnStride: k) : GEMMLayout(offset: 5, rowStride: n, columnStride: 1)
             var expected = random.floats(m * n)
-            var packed = expected, small = expected, auto = expected
+            var packed = expected, small = expected, auto = expected, directA = expected
             try GEMMReference.multiplyAdd(a: a, aLayout, b: b, bLayout, m: m, n: n, k: k, into: &expected, offset: 0, ldc: n)
             let pa = try SGEMM.packA(a, aLayout, rows: m, depth: k)
             let pb = try SGEMM.packB(b, bLayout, depth: k, columns: n)
             try SGEMM.multiplyAdd(pa, pb, into: &packed, offset: 0, ldc: n)
+            try SGEMM.multiplyAdd(a: a, aLayout, m: m, packedB: pb, into: &directA, offset: 0, ldc: n)
             try SGEMM.small(a: a, aLayout, b: b, bLayout, m: m, n: n, k: k, into: &small, offset: 0, ldc: n)
             try SGEMM.multiplyAdd(a: a, aLayout, b: b, bLayout, m: m, n: n, k: k, into: &auto, offset: 0, ldc: n)
             #expect(maxRelativeError(packed, expected) < 1e-4, "packed \(m)×\(n)×\(k)")
             #expect(maxRelativeError(small, expected) < 1e-4, "small \(m)×\(n)×\(k)")
+            #expect(maxRelativeError(directA, expected) < 1e-4, "A in place, packed B \(m)×\(n)×\(k)")
             #expect(maxRelativeError(auto, expected) < 1e-4, "auto \(m)×\(n)×\(k)")
         }
     }

@@ -139,7 +139,7 @@ enum SGEMM {
                     // Safe because: the packed arrays hold whole panels for m rows / n columns of depth k
                     // (built by packA/packB), and the C tile range was checked above.
                     guard let aBase = pa.baseAddress, let bBase = pb.baseAddress, let cBase = pc.baseAddress else { return }
-                    blocked(m: m, n: n, k: k, a: aBase, b: bBase, c: cBase + offset, ldc: ldc)
+                    blocked(SGEMMPackedAccess.self, m: m, n: n, k: k, a: aBase, lda: 0, acs: 0, b: bBase, c: cBase + offset, ldc: ldc)
                 }
             }
         }
@@ -159,12 +159,35 @@ enum SGEMM {
         try multiplyAdd(pa, pb, into: &c, offset: offset, ldc: ldc)
     }
 
-    /// `C += A · B` with B packed ahead of time.
+    /// `C += A · B` with B packed ahead of time. A is read in place (no packing): each tile broadcasts its
+    /// rows' values straight from A's layout.
     static func multiplyAdd(
         a: [Float], _ aLayout: GEMMLayout, m: Int, packedB: SGEMMPackedB, into c: inout [Float], offset: Int, ldc: Int
     ) throws {
-        let pa = try packA(a, aLayout, rows: m, depth: packedB.depth)
-        try multiplyAdd(pa, packedB, into: &c, offset: offset, ldc: ldc)
+        let (n, k) = (packedB.columns, packedB.depth)
+        try GEMMReference.check(a.count, aLayout, m, k, "A")
+        guard m > 0, n > 0 else { return }
+        guard ldc >= n, offset >= 0, offset + (m - 1) * ldc + n <= c.count else {
+            throw GEMMError.outOfBounds("output C (\(m)×\(n), offset \(offset), ldc \(ldc))")
+        }
+        guard k > 0 else { return }
+        guard packedB.data.count >= ((n + nr - 1) / nr) * nr * k else { throw GEMMError.outOfBounds("packed B (\(k)×\(n))") }
+        a.withUnsafeBufferPointer { pa in
+            packedB.data.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    // Safe because: A's m×k range and C's tile range were checked above, and the packed B holds
+                    // whole panels for n columns of depth k (checked above).
+                    guard let aBase = pa.baseAddress, let bBase = pb.baseAddress, let cBase = pc.baseAddress else { return }
+                    if m == 1 {
+                        singleRow(n: n, k: k, a: aBase + aLayout.offset, acs: aLayout.columnStride, b: bBase, c: cBase + offset)
+                        return
+                    }
+                    blocked(
+                        SGEMMDirectAccess.self, m: m, n: n, k: k, a: aBase + aLayout.offset, lda: aLayout.rowStride,
+                        acs: aLayout.columnStride, b: bBase, c: cBase + offset, ldc: ldc)
+                }
+            }
+        }
     }
 
     /// `C += A · B` with A packed ahead of time (convolution weights).
@@ -194,15 +217,10 @@ enum SGEMM {
                     let aPtr = aBase + aLayout.offset
                     let bPtr = bBase + bLayout.offset
                     if bLayout.columnStride == 1 {
-                        // Rows of B are contiguous: C row += a(i,p) * B row p (vectorises over j).
-                        for i in 0..<m {
-                            let cRow = cBase + offset + i * ldc
-                            for p in 0..<k {
-                                let av = aPtr[i * aLayout.rowStride + p * aLayout.columnStride]
-                                let bRow = bPtr + p * bLayout.rowStride
-                                for j in 0..<n { cRow[j] += av * bRow[j] }
-                            }
-                        }
+                        // Rows of B are contiguous: register tiles of up to 6 rows × 16 columns, B read in place.
+                        direct(
+                            m: m, n: n, k: k, a: aPtr, lda: aLayout.rowStride, acs: aLayout.columnStride, b: bPtr,
+                            ldb: bLayout.rowStride, c: cBase + offset, ldc: ldc)
                     } else {
                         // Columns of B are contiguous (B transposed): dot products.
                         for i in 0..<m {
@@ -240,9 +258,15 @@ enum SGEMM {
 
     // MARK: - Blocked loops and micro-kernel
 
-    private static func blocked(
-        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    /// The cache-blocked loops over a packed B. `Access` says how A is read: packed panels (`mr` values per
+    /// depth step) or in place through `lda` (row stride) and `acs` (column stride).
+    private static func blocked<Access: SGEMMAAccess>(
+        _: Access.Type, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, acs: Int, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        // Element (r, p) of a tile starting at row `row`, depth `pc`, is at tile[r * rs + p * step].
+        let rs = Access.packed ? 1 : lda
+        let step = Access.packed ? mr : acs
         var jc = 0
         while jc < n {
             let ncur = min(nc, n - jc)
@@ -259,24 +283,11 @@ enum SGEMM {
                         var ir = 0
                         while ir < mcur {
                             let row = ic + ir
-                            let aPanel = a + (row / mr) * k * mr + pc * mr
+                            let aTile = Access.packed ? a + row * k + pc * mr : a + row * lda + pc * acs
                             let cTile = c + row * ldc + jc + jr
-                            switch min(mr, mcur - ir) {
-                            case 6:
-                                micro(SGEMMRows6.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
-                            case 5:
-                                micro(SGEMMRows4.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
-                                micro(SGEMMRows1.self, kc: kcur, a: aPanel + 4, b: bPanel, c: cTile + 4 * ldc, ldc: ldc, columns: columns)
-                            case 4:
-                                micro(SGEMMRows4.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
-                            case 3:
-                                micro(SGEMMRows2.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
-                                micro(SGEMMRows1.self, kc: kcur, a: aPanel + 2, b: bPanel, c: cTile + 2 * ldc, ldc: ldc, columns: columns)
-                            case 2:
-                                micro(SGEMMRows2.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
-                            default:
-                                micro(SGEMMRows1.self, kc: kcur, a: aPanel, b: bPanel, c: cTile, ldc: ldc, columns: columns)
-                            }
+                            tile(
+                                rows: min(mr, mcur - ir), kc: kcur, a: aTile, rs: rs, step: step, b: bPanel, bStep: nr,
+                                c: cTile, ldc: ldc, columns: columns)
                             ir += mr
                         }
                         jr += nr
@@ -289,6 +300,103 @@ enum SGEMM {
         }
     }
 
+    /// `C += A · B` with both operands read in place, B's rows contiguous (`ldb` apart): tiles of 6 rows ×
+    /// 16 columns accumulate in registers; the last `n % 16` columns run a plain loop.
+    private static func direct(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, acs: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let full = n - n % nr
+        var row = 0
+        while row < m {
+            let rows = min(mr, m - row)
+            let aTile = a + row * lda
+            var j = 0
+            while j < full {
+                tile(rows: rows, kc: k, a: aTile, rs: lda, step: acs, b: b + j, bStep: ldb, c: c + row * ldc + j, ldc: ldc, columns: nr)
+                j += nr
+            }
+            if full < n {
+                for r in 0..<rows {
+                    let aRow = aTile + r * lda
+                    let cRow = c + (row + r) * ldc
+                    for j in full..<n {
+                        var sum = cRow[j]
+                        for p in 0..<k { sum += aRow[p * acs] * b[p * ldb + j] }
+                        cRow[j] = sum
+                    }
+                }
+            }
+            row += mr
+        }
+    }
+
+    /// `c[j] += Σₖ a[p·acs] · B(p, j)` for one row of A and a packed B: up to four column panels per pass over
+    /// the depth, so four independent accumulator chains hide the multiply-add latency (each column still
+    /// sums its products in depth order).
+    private static func singleRow(n: Int, k: Int, a: UnsafePointer<Float>, acs: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        var j = 0
+        while j < n {
+            let panel = b + (j / nr) * k * nr
+            switch (n - j + nr - 1) / nr {
+            case 1: panels(SGEMMRows1.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: n - j)
+            case 2: panels(SGEMMRows2.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: n - j)
+            case 3: panels(SGEMMRows3.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: n - j)
+            default: panels(SGEMMRows4.self, k: k, a: a, acs: acs, b: panel, c: c + j, columns: min(n - j, 4 * nr))
+            }
+            j += 4 * nr
+        }
+    }
+
+    /// `Panels.count` consecutive packed panels (`k · nr` floats apart) times one row of A; `columns` of the
+    /// `Panels.count · nr` results are stored (added to `c`).
+    @inline(__always)
+    private static func panels<Panels: SGEMMRowCount>(
+        _: Panels.Type, k: Int, a: UnsafePointer<Float>, acs: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, columns: Int
+    ) {
+        var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector()
+        let stride = k * nr
+        var pb = b
+        var pa = a
+        for _ in 0..<k {
+            let av = Vector(repeating: pa[0])
+            c0 = multiplyAdd(c0, av, UnsafeRawPointer(pb).loadUnaligned(as: Vector.self))
+            if Panels.count > 1 { c1 = multiplyAdd(c1, av, UnsafeRawPointer(pb + stride).loadUnaligned(as: Vector.self)) }
+            if Panels.count > 2 { c2 = multiplyAdd(c2, av, UnsafeRawPointer(pb + 2 * stride).loadUnaligned(as: Vector.self)) }
+            if Panels.count > 3 { c3 = multiplyAdd(c3, av, UnsafeRawPointer(pb + 3 * stride).loadUnaligned(as: Vector.self)) }
+            pa += acs
+            pb += nr
+        }
+        store(c0, c, min(nr, columns))
+        if Panels.count > 1 { store(c1, c + nr, min(nr, columns - nr)) }
+        if Panels.count > 2 { store(c2, c + 2 * nr, min(nr, columns - 2 * nr)) }
+        if Panels.count > 3 { store(c3, c + 3 * nr, min(nr, columns - 3 * nr)) }
+    }
+
+    /// One register tile of `rows` (1...6) rows.
+    @inline(__always)
+    private static func tile(
+        rows: Int, kc: Int, a: UnsafePointer<Float>, rs: Int, step: Int, b: UnsafePointer<Float>, bStep: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int
+    ) {
+        switch rows {
+        case 6:
+            micro(SGEMMRows6.self, kc: kc, a: a, rs: rs, step: step, b: b, bStep: bStep, c: c, ldc: ldc, columns: columns)
+        case 5:
+            micro(SGEMMRows4.self, kc: kc, a: a, rs: rs, step: step, b: b, bStep: bStep, c: c, ldc: ldc, columns: columns)
+            micro(SGEMMRows1.self, kc: kc, a: a + 4 * rs, rs: rs, step: step, b: b, bStep: bStep, c: c + 4 * ldc, ldc: ldc, columns: columns)
+        case 4:
+            micro(SGEMMRows4.self, kc: kc, a: a, rs: rs, step: step, b: b, bStep: bStep, c: c, ldc: ldc, columns: columns)
+        case 3:
+            micro(SGEMMRows2.self, kc: kc, a: a, rs: rs, step: step, b: b, bStep: bStep, c: c, ldc: ldc, columns: columns)
+            micro(SGEMMRows1.self, kc: kc, a: a + 2 * rs, rs: rs, step: step, b: b, bStep: bStep, c: c + 2 * ldc, ldc: ldc, columns: columns)
+        case 2:
+            micro(SGEMMRows2.self, kc: kc, a: a, rs: rs, step: step, b: b, bStep: bStep, c: c, ldc: ldc, columns: columns)
+        default:
+            micro(SGEMMRows1.self, kc: kc, a: a, rs: rs, step: step, b: b, bStep: bStep, c: c, ldc: ldc, columns: columns)
+        }
+    }
+
     @inline(__always)
     private static func multiplyAdd(_ c: Vector, _ a: Vector, _ b: Vector) -> Vector {
         #if SLIPWAY_FMA
@@ -298,25 +406,28 @@ enum SGEMM {
         #endif
     }
 
-    /// Accumulates a `Rows.count × nr` tile: `kc` steps over an A panel (stride `mr`) and a B panel (stride `nr`).
+    /// Accumulates a `Rows.count × nr` tile: `kc` depth steps; row r of A at `a[r * rs]`, advancing by `step`
+    /// per depth step; B's 16 values per step at `b`, advancing by `bStep` (`nr` for a packed panel).
     @inline(__always)
     private static func micro<Rows: SGEMMRowCount>(
-        _: Rows.Type, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
-        ldc: Int, columns: Int
+        _: Rows.Type, kc: Int, a: UnsafePointer<Float>, rs: Int, step: Int, b: UnsafePointer<Float>, bStep: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int
     ) {
         var c0 = Vector(), c1 = Vector(), c2 = Vector(), c3 = Vector(), c4 = Vector(), c5 = Vector()
         var pa = a
         var pb = UnsafeRawPointer(b)
+        let (r1, r2, r3, r4, r5) = (rs, 2 * rs, 3 * rs, 4 * rs, 5 * rs)
+        let bBytes = bStep * MemoryLayout<Float>.stride
         for _ in 0..<kc {
             let bv = pb.loadUnaligned(as: Vector.self)
             c0 = multiplyAdd(c0, Vector(repeating: pa[0]), bv)
-            if Rows.count > 1 { c1 = multiplyAdd(c1, Vector(repeating: pa[1]), bv) }
-            if Rows.count > 2 { c2 = multiplyAdd(c2, Vector(repeating: pa[2]), bv) }
-            if Rows.count > 3 { c3 = multiplyAdd(c3, Vector(repeating: pa[3]), bv) }
-            if Rows.count > 4 { c4 = multiplyAdd(c4, Vector(repeating: pa[4]), bv) }
-            if Rows.count > 5 { c5 = multiplyAdd(c5, Vector(repeating: pa[5]), bv) }
-            pa += mr
-            pb += nr * MemoryLayout<Float>.stride
+            if Rows.count > 1 { c1 = multiplyAdd(c1, Vector(repeating: pa[r1]), bv) }
+            if Rows.count > 2 { c2 = multiplyAdd(c2, Vector(repeating: pa[r2]), bv) }
+            if Rows.count > 3 { c3 = multiplyAdd(c3, Vector(repeating: pa[r3]), bv) }
+            if Rows.count > 4 { c4 = multiplyAdd(c4, Vector(repeating: pa[r4]), bv) }
+            if Rows.count > 5 { c5 = multiplyAdd(c5, Vector(repeating: pa[r5]), bv) }
+            pa += step
+            pb += bBytes
         }
         store(c0, c, columns)
         if Rows.count > 1 { store(c1, c + ldc, columns) }
@@ -341,5 +452,11 @@ enum SGEMM {
 protocol SGEMMRowCount { static var count: Int { get } }
 enum SGEMMRows1: SGEMMRowCount { static var count: Int { 1 } }
 enum SGEMMRows2: SGEMMRowCount { static var count: Int { 2 } }
+enum SGEMMRows3: SGEMMRowCount { static var count: Int { 3 } }
 enum SGEMMRows4: SGEMMRowCount { static var count: Int { 4 } }
 enum SGEMMRows6: SGEMMRowCount { static var count: Int { 6 } }
+
+/// How ``SGEMM``'s blocked loops read A: packed panels, or in place through its layout.
+protocol SGEMMAAccess { static var packed: Bool { get } }
+enum SGEMMPackedAccess: SGEMMAAccess { static var packed: Bool { true } }
+enum SGEMMDirectAccess: SGEMMAAccess { static var packed: Bool { false } }

@@ -83,4 +83,107 @@ enum MLSVMKernels {
         }
         return out
     }
+
+    /// One row's one-vs-one decision values (libsvm's SVC mode): for every class pair `i < j` in order,
+    /// `Σ coefficients[(j-1)·V + v] · kernels[kr + v]` over class i's vectors, then
+    /// `Σ coefficients[i·V + v] · kernels[kr + v]` over class j's, then `rho[pair]`, summed in Double in that
+    /// order (onnxruntime's order). Writes `pairScores[pair] = Float(sum)` and counts a vote for `i` when
+    /// sum > 0, else for `j`. Returns false (writing nothing) when an argument is out of range.
+    static func pairScores(
+        kernels: [Float], offset kr: Int, vectorCount: Int, coefficients: [Float], vectorsPerClass: [Int], startingVector: [Int],
+        rho: [Float], into pairScores: inout [Float], votes: inout [Int]
+    ) -> Bool {
+        guard
+            pairArgumentsFit(
+                kernels: kernels, offset: kr, vectorCount: vectorCount, coefficients: coefficients, vectorsPerClass: vectorsPerClass,
+                startingVector: startingVector, rho: rho, pairScores: pairScores, votes: votes)
+        else { return false }
+        let k = vectorsPerClass.count
+        kernels.withUnsafeBufferPointer { kb in
+            coefficients.withUnsafeBufferPointer { cb in
+                rho.withUnsafeBufferPointer { rb in
+                    pairScores.withUnsafeMutableBufferPointer { pb in
+                        votes.withUnsafeMutableBufferPointer { vb in
+                            // Safe because: pairArgumentsFit checked that every class's vectors lie in
+                            // 0..<vectorCount, that kr + vectorCount <= kernels.count, that coefficients hold
+                            // (k - 1) rows of vectorCount, and that rho and pairScores hold k(k-1)/2 values and
+                            // votes k. No pointer escapes.
+                            guard let kp = kb.baseAddress, let cp = cb.baseAddress, let rp = rb.baseAddress,
+                                let sp = pb.baseAddress, let vp = vb.baseAddress
+                            else { return }
+                            let row = kp + kr
+                            for c in 0..<k { vp[c] = 0 }
+                            var index = 0
+                            for i in 0..<(k - 1) {
+                                let startI = startingVector[i], countI = vectorsPerClass[i]
+                                for j in (i + 1)..<k {
+                                    var sum: Double = 0
+                                    let rowJ = cp + vectorCount * (j - 1)
+                                    for v in startI..<(startI + countI) { sum += Double(rowJ[v] * row[v]) }
+                                    let rowI = cp + vectorCount * i
+                                    let startJ = startingVector[j]
+                                    for v in startJ..<(startJ + vectorsPerClass[j]) { sum += Double(rowI[v] * row[v]) }
+                                    sum += Double(rp[index])
+                                    sp[index] = Float(sum)
+                                    vp[sum > 0 ? i : j] += 1
+                                    index += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// The plain, bounds-checked twin of ``pairScores(kernels:offset:vectorCount:coefficients:vectorsPerClass:startingVector:rho:into:votes:)``.
+    static func pairScoresReference(
+        kernels: [Float], offset kr: Int, vectorCount: Int, coefficients: [Float], vectorsPerClass: [Int], startingVector: [Int],
+        rho: [Float], into pairScores: inout [Float], votes: inout [Int]
+    ) -> Bool {
+        guard
+            pairArgumentsFit(
+                kernels: kernels, offset: kr, vectorCount: vectorCount, coefficients: coefficients, vectorsPerClass: vectorsPerClass,
+                startingVector: startingVector, rho: rho, pairScores: pairScores, votes: votes)
+        else { return false }
+        let k = vectorsPerClass.count
+        for c in 0..<k { votes[c] = 0 }
+        var index = 0
+        for i in 0..<(k - 1) {
+            for j in (i + 1)..<k {
+                var sum: Double = 0
+                let rowJ = vectorCount * (j - 1)
+                for m in 0..<vectorsPerClass[i] {
+                    let v = startingVector[i] + m
+                    sum += Double(coefficients[rowJ + v] * kernels[kr + v])
+                }
+                let rowI = vectorCount * i
+                for m in 0..<vectorsPerClass[j] {
+                    let v = startingVector[j] + m
+                    sum += Double(coefficients[rowI + v] * kernels[kr + v])
+                }
+                sum += Double(rho[index])
+                pairScores[index] = Float(sum)
+                votes[sum > 0 ? i : j] += 1
+                index += 1
+            }
+        }
+        return true
+    }
+
+    private static func pairArgumentsFit(
+        kernels: [Float], offset kr: Int, vectorCount: Int, coefficients: [Float], vectorsPerClass: [Int], startingVector: [Int],
+        rho: [Float], pairScores: [Float], votes: [Int]
+    ) -> Bool {
+        let k = vectorsPerClass.count
+        guard k >= 2, startingVector.count == k, vectorCount >= 0, kr >= 0, kr + vectorCount <= kernels.count,
+            coefficients.count >= (k - 1) * vectorCount, rho.count >= k * (k - 1) / 2, pairScores.count >= k * (k - 1) / 2,
+            votes.count >= k
+        else { return false }
+        for c in 0..<k {
+            guard startingVector[c] >= 0, vectorsPerClass[c] >= 0, startingVector[c] + vectorsPerClass[c] <= vectorCount else { return false }
+        }
+        return true
+    }
 }

@@ -219,9 +219,12 @@ enum MLTreeTraversal {
                     for r in 0..<rowCount { out[r] = root }
                     let x0 = xp + firstRow * stride
                     for _ in 0..<height {
+                        // The row pointer advances by `stride` (no multiply, no overflow check per step).
+                        var row = x0
                         for r in 0..<rowCount {
                             let n = np[Int(out[r])]
-                            out[r] = hit(x0[r * stride + Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+                            out[r] = hit(row[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
+                            row += stride
                         }
                     }
                 }

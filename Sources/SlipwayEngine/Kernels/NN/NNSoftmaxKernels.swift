@@ -45,34 +45,80 @@ enum NNSoftmaxKernels {
         return y
     }
 
-    /// One contiguous float32 softmax row with the vectorised exp (16 lanes; the tail goes through
-    /// `scratch`, 16 floats, padded with -inf).
+    /// One contiguous float32 softmax row, vectorised throughout (maximum, exp, sum and scaling 16 lanes at a
+    /// time; the tail goes through `scratch`, 16 floats, padded with -inf so its extra lanes add exp(-inf) = 0).
     static func softmaxRowFloat(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, scratch: UnsafeMutablePointer<Float>) {
         typealias V = SIMD16<Float>
-        var maximum = x[0]
-        for i in 1..<n where x[i] > maximum { maximum = x[i] }
+        // A NaN first element makes the scalar maximum NaN: the scalar path gives the exact IEEE results.
+        guard !x[0].isNaN else {
+            row(x, y, n, .softmax)
+            return
+        }
+        if n < 16 {
+            shortSoftmaxRowFloat(x, y, n, scratch: scratch)
+            return
+        }
+        // Lanes start at x[0] and only move to greater values, like the scalar scan (a NaN never wins).
+        var lanes = V(repeating: x[0])
+        var i = 0
+        while i + 16 <= n {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            lanes.replace(with: v, where: v .> lanes)
+            i += 16
+        }
+        var maximum = lanes.max()
+        for j in i..<n where x[j] > maximum { maximum = x[j] }
         guard maximum.isFinite else {
-            // Infinite or NaN maximum: the scalar path gives the exact IEEE results.
+            // Infinite maximum: the scalar path gives the exact IEEE results.
             row(x, y, n, .softmax)
             return
         }
         let m = V(repeating: maximum)
-        var i = 0
+        var sums = V()
+        i = 0
         while i + 16 <= n {
             let e = ElementwiseFastMath.exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - m)
             UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
+            sums += e
             i += 16
         }
-        var sum: Float = 0
-        for j in 0..<i { sum += y[j] }
-        if i < n {
-            for j in 0..<16 { scratch[j] = j < n - i ? x[i + j] - maximum : -.infinity }
+        let tail = n - i
+        if tail > 0 {
+            for j in 0..<16 { scratch[j] = j < tail ? x[i + j] - maximum : -.infinity }
             let e = ElementwiseFastMath.exp(UnsafeRawPointer(scratch).loadUnaligned(as: V.self))
+            sums += e
             UnsafeMutableRawPointer(scratch).storeBytes(of: e, as: V.self)
-            for j in 0..<(n - i) {
-                y[i + j] = scratch[j]
-                sum += scratch[j]
-            }
+            for j in 0..<tail { y[i + j] = scratch[j] }
+        }
+        let scale = 1 / sums.sum()
+        let sv = V(repeating: scale)
+        i = 0
+        while i + 16 <= n {
+            let raw = UnsafeMutableRawPointer(y + i)
+            raw.storeBytes(of: raw.loadUnaligned(as: V.self) * sv, as: V.self)
+            i += 16
+        }
+        for j in i..<n { y[j] *= scale }
+    }
+
+    /// A row of fewer than 16 values: scalar maximum, one vector exp through `scratch`, scalar sum and scaling
+    /// (the code of the earlier row kernel; the vector maximum and sum would only ever see one partial vector).
+    private static func shortSoftmaxRowFloat(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, scratch: UnsafeMutablePointer<Float>
+    ) {
+        var maximum = x[0]
+        for i in 1..<n where x[i] > maximum { maximum = x[i] }
+        guard maximum.isFinite else {
+            row(x, y, n, .softmax)
+            return
+        }
+        for j in 0..<16 { scratch[j] = j < n ? x[j] - maximum : -.infinity }
+        let e = ElementwiseFastMath.exp(UnsafeRawPointer(scratch).loadUnaligned(as: SIMD16<Float>.self))
+        UnsafeMutableRawPointer(scratch).storeBytes(of: e, as: SIMD16<Float>.self)
+        var sum: Float = 0
+        for j in 0..<n {
+            y[j] = scratch[j]
+            sum += scratch[j]
         }
         let scale = 1 / sum
         for j in 0..<n { y[j] *= scale }

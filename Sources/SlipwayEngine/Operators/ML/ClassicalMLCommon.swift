@@ -138,6 +138,13 @@ enum MLMath {
     static func multiclassProbability(_ k: Int, _ r: [Float], _ p: inout [Float], _ pOffset: Int) {
         var q = [Float](repeating: 0, count: k * k)
         var qp = [Float](repeating: 0, count: k)
+        multiclassProbability(k, r, &p, pOffset, q: &q, qp: &qp)
+    }
+
+    /// The same with caller-provided scratch (`q`: k·k values, `qp`: k), so a loop over rows allocates once.
+    static func multiclassProbability(_ k: Int, _ r: [Float], _ p: inout [Float], _ pOffset: Int, q: inout [Float], qp: inout [Float]) {
+        if q.count != k * k { q = [Float](repeating: 0, count: k * k) } else { for i in q.indices { q[i] = 0 } }
+        if qp.count != k { qp = [Float](repeating: 0, count: k) }
         let eps = 0.005 / Float(k)
         for i in 0..<k {
             p[pOffset + i] = 1 / Float(k)

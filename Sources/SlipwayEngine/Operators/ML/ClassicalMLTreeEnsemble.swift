@@ -38,6 +38,9 @@ struct MLTreeModel<T: BinaryFloatingPoint & Sendable>: Sendable {
     var weightCount: [Int32] = []
     /// Per node: the leaf's first weight (what onnxruntime uses when there is a single target).
     var leafValue: [T] = []
+    /// Per node: the target of its only weight (-1: no weight), when no node has more than one weight
+    /// (a forest of one weight per leaf, e.g. scikit-learn's binary classifiers); else empty.
+    var leafTarget: [Int32] = []
     var weightTargets: [Int32] = []
     var weightValues: [T] = []
     var targetCount = 1
@@ -114,6 +117,9 @@ struct MLTreeBuilder<T: BinaryFloatingPoint & Sendable> {
         }
         for i in 0..<n where model.weightCount[i] > 0 {
             model.leafValue[i] = model.weightValues[Int(model.weightStart[i])]
+        }
+        if model.weightCount.allSatisfy({ $0 <= 1 }) {
+            model.leafTarget = (0..<n).map { i in model.weightCount[i] == 1 ? model.weightTargets[Int(model.weightStart[i])] : -1 }
         }
         if modeCount.count == 1, let only = modeCount.keys.first, only != MLNodeMode.member.rawValue {
             model.forest.uniformMode = MLNodeMode(rawValue: only)
@@ -331,6 +337,9 @@ extension MLTreeModel {
     @_specialize(exported:false,where T == Double)
     func accumulate(x: [T], rows: Int, stride: Int, aggregate: MLAggregate) -> MLTreeScores<T> {
         let n = targetCount
+        if n > 1, rows >= 4, aggregate == .sum || aggregate == .average {
+            return accumulateWeights(x: x, rows: rows, stride: stride)
+        }
         // Local arrays (not the struct's fields) so the inner loops index plain uniquely held buffers.
         var score = [T](repeating: 0, count: rows * n)
         var has = [Bool](repeating: false, count: rows * n)
@@ -404,6 +413,38 @@ extension MLTreeModel {
         }
         let scores = MLTreeScores<T>(score: score, has: has)
         return scores
+    }
+
+    /// The block loop of ``accumulate`` for several targets and SUM/AVERAGE: each tree's leaf weights go
+    /// through ``MLTreeAggregation/addWeights`` (same order: rows' trees in tree order, each leaf's weights in
+    /// order). A separate function, so that the other block loops keep their code as measured.
+    @_specialize(exported:false,where T == Float)
+    @_specialize(exported:false,where T == Double)
+    func accumulateWeights(x: [T], rows: Int, stride: Int) -> MLTreeScores<T> {
+        let n = targetCount
+        var score = [T](repeating: 0, count: rows * n)
+        var has = [Bool](repeating: false, count: rows * n)
+        let block = 128
+        var leaves = [Int32](repeating: 0, count: block)
+        let single = leafTarget.count == forest.nodeCount && leafValue.count == forest.nodeCount
+        var start = 0
+        while start < rows {
+            let count = Swift.min(block, rows - start)
+            for root in forest.roots {
+                MLTreeTraversal.leaves(forest, root: root, x: x, stride: stride, firstRow: start, rowCount: count, into: &leaves)
+                if single {
+                    MLTreeAggregation.addSingleWeights(
+                        leaves: leaves, count: count, firstRow: start, targets: n, leafTarget: leafTarget, leafValue: leafValue,
+                        score: &score, has: &has)
+                } else {
+                    MLTreeAggregation.addWeights(
+                        leaves: leaves, count: count, firstRow: start, targets: n, weightStart: weightStart, weightCount: weightCount,
+                        weightTargets: weightTargets, weightValues: weightValues, score: &score, has: &has)
+                }
+            }
+            start += count
+        }
+        return MLTreeScores<T>(score: score, has: has)
     }
 
     /// Adds one tree's leaves for rows `firstRow ..< firstRow + count` (`leaves[from + r]` is row

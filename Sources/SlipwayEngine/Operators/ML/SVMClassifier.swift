@@ -144,29 +144,12 @@ public struct SVMClassifier: Operator {
             var pairScores = [Float](repeating: 0, count: pairCount)
             var votes = [Int](repeating: 0, count: k)
             var pairwise = [Float](repeating: 0, count: k * k)
+            var scratch = (q: [Float](repeating: 0, count: k * k), qp: [Float](repeating: 0, count: k))
             for r in 0..<rows {
-                let kr = r * vectorCount
-                for i in 0..<k { votes[i] = 0 }
-                var index = 0
-                for i in 0..<(k - 1) {
-                    for j in (i + 1)..<k {
-                        var sum: Double = 0
-                        let rowJ = vectorCount * (j - 1)
-                        for m in 0..<vectorsPerClass[i] {
-                            let v = startingVector[i] + m
-                            sum += Double(coefficients[rowJ + v] * kernels[kr + v])
-                        }
-                        let rowI = vectorCount * i
-                        for m in 0..<vectorsPerClass[j] {
-                            let v = startingVector[j] + m
-                            sum += Double(coefficients[rowI + v] * kernels[kr + v])
-                        }
-                        sum += Double(rho[index])
-                        pairScores[index] = Float(sum)
-                        votes[sum > 0 ? i : j] += 1
-                        index += 1
-                    }
-                }
+                let fits = MLSVMKernels.pairScores(
+                    kernels: kernels, offset: r * vectorCount, vectorCount: vectorCount, coefficients: coefficients,
+                    vectorsPerClass: vectorsPerClass, startingVector: startingVector, rho: rho, into: &pairScores, votes: &votes)
+                guard fits else { throw EngineError.runtime("\(Self.op): the support vectors do not fit the coefficients") }
                 var best = 0
                 for i in 1..<k where votes[i] > votes[best] { best = i }
                 labelIndex[r] = try chooseClass(maxWeight: 0, maxClass: best)
@@ -183,7 +166,7 @@ public struct SVMClassifier: Operator {
                             p += 1
                         }
                     }
-                    MLMath.multiclassProbability(k, pairwise, &out, o)
+                    MLMath.multiclassProbability(k, pairwise, &out, o, q: &scratch.q, qp: &scratch.qp)
                     MLMath.transformRow(&out, o..<(o + k), transform)
                 } else if k > 2 {
                     for p in 0..<pairCount { out[o + p] = pairScores[p] }

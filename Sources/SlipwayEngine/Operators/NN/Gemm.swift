@@ -128,6 +128,16 @@ public struct Gemm: Operator {
         let values = try NNFloat.values(c, as: T.self)
         let scale = T(beta)
         if c.shape == [m, n] { return scale == 1 ? values : values.map { $0 * scale } }
+        // A scalar or one row (`[n]`, `[1, n]`): no broadcast walk.
+        if values.count == 1 { return [T](repeating: values[0] * scale, count: m * n) }
+        if values.count == n, c.shape.last == n, m > 0 {
+            var y = [T](repeating: 0, count: m * n)
+            for j in 0..<n { y[j] = values[j] * scale }
+            for r in 1..<m {
+                for j in 0..<n { y[r * n + j] = y[j] }
+            }
+            return y
+        }
         var y = [T](repeating: 0, count: m * n)
         for (i, source) in BroadcastIndexer(shape: c.shape, target: [m, n]).enumerated() { y[i] = values[source] * scale }
         return y

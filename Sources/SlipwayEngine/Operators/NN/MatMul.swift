@@ -15,6 +15,9 @@ public struct MatMul: Operator {
     /// The rank of the fused bias (`[n]` or `[1, n]`): a `[1, n]` bias turns a rank-1 product into `[1, n]`.
     var biasRank = 1
     var activation: NNFusedActivation?
+    /// A scalar the product is multiplied by last, set by the fusion pass (`MatMul → Mul(constant scalar)`,
+    /// attention's `1/√d` scaling); float32 only.
+    var scale: Float?
 
     public init(_ config: OperatorConfiguration) throws {
         opset = config.opsetVersion
@@ -46,6 +49,9 @@ public struct MatMul: Operator {
             packedB = try SGEMM.packB(values, .rowMajor(columns: n), depth: k, columns: n)
         }
         if bias != nil, biasRank == 2, let s = shape, s.count == 1 { shape = [.fixed(1)] + s }
+        if scale != nil || activation != nil, aType != .float32 {
+            throw EngineError.invalidModel("MatMul: a fused scale or activation needs float32 inputs, got \(aType)")
+        }
         return [ValueFact(aType, shape: shape)]
     }
 
@@ -93,8 +99,8 @@ public struct MatMul: Operator {
             } else {
                 result = try problem.runFloat(x, y, packedB: packed)
             }
-            if bias != nil || activation != nil {
-                try NNEpilogue.apply(&result, columns: max(problem.n, 1), bias: bias ?? [], activation: activation)
+            if bias != nil || activation != nil || scale != nil {
+                try NNEpilogue.apply(&result, columns: max(problem.n, 1), bias: bias ?? [], activation: activation, scale: scale)
             }
             storage = NNFloat.storage(result, as: a.dataType)
         case .int32(let x): storage = .int32(try problem.runInteger(x, try Self.same(b, as: Int32.self)))
