@@ -16,29 +16,25 @@ import Testing
     }
 
     static func fast(_ text: String) -> Outcome {
-        var s = JSONScanner(text)
-        var out: [Double] = []
-        do {
-            let shape = try s.scanNumbers(into: &out) { NotANumber(index: $0, kind: $1.kindName) }
-            return .values(out.map(\.bitPattern), shape, s.offset)
-        } catch let e as JSONSyntaxError {
-            return .syntax(e.reason, e.offset)
-        } catch let e as NotANumber {
-            return .notANumber(e.index, e.kind)
-        } catch {
-            return .syntax("\(error)", -1)
-        }
+        outcome(text) { s, out in try s.scanNumbers(into: &out) { NotANumber(index: $0, kind: $1.kindName) } }
     }
 
     static func reference(_ text: String) -> Outcome {
-        var s = JSONScanner(text)
-        var out: [Double] = []
-        do {
-            let shape = try s.scanArray { s in
+        outcome(text) { s, out in
+            try s.scanArray { s in
                 let v = try s.parseValue()
                 guard let d = v.doubleValue else { throw NotANumber(index: out.count, kind: v.kindName) }
                 out.append(d)
             }
+        }
+    }
+
+    /// Runs one way of reading `text` and says what came of it: the values' bit patterns, shape and end offset, or the error.
+    static func outcome(_ text: String, _ read: (inout JSONScanner, inout [Double]) throws -> [Int]) -> Outcome {
+        var s = JSONScanner(text)
+        var out: [Double] = []
+        do {
+            let shape = try read(&s, &out)
             return .values(out.map(\.bitPattern), shape, s.offset)
         } catch let e as JSONSyntaxError {
             return .syntax(e.reason, e.offset)

@@ -6,16 +6,7 @@ extension PredictionLogStore {
     public func perform<T: Sendable>(_ body: @escaping @Sendable (PredictionLogStore) throws(PredictionLogError) -> T)
         async throws(PredictionLogError) -> T
     {
-        let result: Result<T, PredictionLogError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                do throws(PredictionLogError) {
-                    continuation.resume(returning: .success(try body(self)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
-        return try result.get()
+        try await run(on: .global(), body)
     }
 
     /// Like ``perform(_:)``, on the store's own serial writer queue: for the prediction writer's steady stream
@@ -23,8 +14,14 @@ extension PredictionLogStore {
     public func performOnWriterQueue<T: Sendable>(_ body: @escaping @Sendable (PredictionLogStore) throws(PredictionLogError) -> T)
         async throws(PredictionLogError) -> T
     {
+        try await run(on: writerQueue, body)
+    }
+
+    private func run<T: Sendable>(on queue: DispatchQueue, _ body: @escaping @Sendable (PredictionLogStore) throws(PredictionLogError) -> T)
+        async throws(PredictionLogError) -> T
+    {
         let result: Result<T, PredictionLogError> = await withCheckedContinuation { continuation in
-            writerQueue.async {
+            queue.async {
                 do throws(PredictionLogError) {
                     continuation.resume(returning: .success(try body(self)))
                 } catch {

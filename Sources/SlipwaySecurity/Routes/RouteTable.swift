@@ -56,12 +56,12 @@ public struct RouteMatch: Sendable, Hashable {
 /// all read this one table.
 public struct RouteTable: Sendable {
     public let rules: [RouteRule]
-    /// Each rule's method and pattern segments, split once here rather than on every request.
-    private let compiled: [(method: String, segments: [Substring], rule: RouteRule)]
+    /// Each rule with its pattern's segments, split once here rather than on every request.
+    private let compiled: [(segments: [Substring], rule: RouteRule)]
 
     public init(_ rules: [RouteRule]) {
         self.rules = rules
-        self.compiled = rules.map { ($0.method, $0.segments, $0) }
+        self.compiled = rules.map { ($0.segments, $0) }
     }
 
     /// The rule for routes not in the table.
@@ -72,7 +72,7 @@ public struct RouteTable: Sendable {
         let upper = method.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ? method.uppercased() : method
         let method = upper == "HEAD" ? "GET" : upper
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        for entry in compiled where entry.segments.count == segments.count && entry.method == method {
+        for entry in compiled where entry.segments.count == segments.count && entry.rule.method == method {
             if let parameters = Self.match(entry.segments, segments) {
                 return RouteMatch(rule: entry.rule, parameters: parameters, isUnknown: false)
             }

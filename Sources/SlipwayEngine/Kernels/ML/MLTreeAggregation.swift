@@ -12,8 +12,10 @@ enum MLTreeAggregation {
         leaves: [Int32], count: Int, firstRow: Int, targets: Int, weightStart: [Int32], weightCount: [Int32],
         weightTargets: [Int32], weightValues: [T], score: inout [T], has: inout [Bool]
     ) {
-        guard count > 0, targets > 0, count <= leaves.count, firstRow >= 0, (firstRow + count) * targets <= score.count,
-            score.count == has.count, weightStart.count == weightCount.count, weightTargets.count == weightValues.count
+        guard
+            weightArgumentsFit(
+                leaves: leaves, count: count, firstRow: firstRow, targets: targets, weightStart: weightStart, weightCount: weightCount,
+                weightTargets: weightTargets, weightValues: weightValues, score: score, has: has)
         else { return }
         let nodes = weightStart.count
         let weights = weightTargets.count
@@ -56,13 +58,24 @@ enum MLTreeAggregation {
         }
     }
 
+    /// The sizes both ``addWeights`` and its twin need before they touch anything.
+    static func weightArgumentsFit<T>(
+        leaves: [Int32], count: Int, firstRow: Int, targets: Int, weightStart: [Int32], weightCount: [Int32],
+        weightTargets: [Int32], weightValues: [T], score: [T], has: [Bool]
+    ) -> Bool {
+        count > 0 && targets > 0 && count <= leaves.count && firstRow >= 0 && (firstRow + count) * targets <= score.count
+            && score.count == has.count && weightStart.count == weightCount.count && weightTargets.count == weightValues.count
+    }
+
     /// The plain, bounds-checked twin of ``addWeights``.
     static func addWeightsReference<T: BinaryFloatingPoint>(
         leaves: [Int32], count: Int, firstRow: Int, targets: Int, weightStart: [Int32], weightCount: [Int32],
         weightTargets: [Int32], weightValues: [T], score: inout [T], has: inout [Bool]
     ) {
-        guard count > 0, targets > 0, count <= leaves.count, firstRow >= 0, (firstRow + count) * targets <= score.count,
-            score.count == has.count, weightStart.count == weightCount.count, weightTargets.count == weightValues.count
+        guard
+            weightArgumentsFit(
+                leaves: leaves, count: count, firstRow: firstRow, targets: targets, weightStart: weightStart, weightCount: weightCount,
+                weightTargets: weightTargets, weightValues: weightValues, score: score, has: has)
         else { return }
         for r in 0..<count {
             let leaf = Int(leaves[r])
