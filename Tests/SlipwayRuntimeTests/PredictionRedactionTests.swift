@@ -27,7 +27,7 @@ import Testing
         }
         observer.record(try record("credit"))
         observer.record(try record("other"))
-        let entries = queue.drain()
+        let entries = try queue.drain().map { try $0.entry() }
         #expect(entries.count == 2)
         let credit = try #require(entries.first { $0.model == "credit" })
         #expect(credit.inputs.map(\.name) == ["email", "amount"])

@@ -98,31 +98,15 @@ public enum TensorBlob {
         for tensor in tensors {
             size += 2 + tensor.name.utf8.count + 1 + tensor.datatype.utf8.count + 1 + 8 * tensor.shape.count + 8 + tensor.data.count
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(size)
-        func put<W: FixedWidthInteger>(_ w: W) {
-            for b in 0..<(W.bitWidth / 8) { out.append(UInt8(truncatingIfNeeded: w >> (8 * b))) }
-        }
-        put(UInt32(tensors.count))
+        var writer = TensorBlobWriter(capacity: size)
         for tensor in tensors {
-            let nameLength = min(tensor.name.utf8.count, Int(UInt16.max))
-            put(UInt16(nameLength))
-            out.append(contentsOf: tensor.name.utf8.prefix(nameLength))
-            let datatypeLength = min(tensor.datatype.utf8.count, 255)
-            out.append(UInt8(datatypeLength))
-            out.append(contentsOf: tensor.datatype.utf8.prefix(datatypeLength))
-            out.append(UInt8(min(tensor.shape.count, 255)))
-            for dim in tensor.shape.prefix(255) { put(Int64(dim)) }
             if tensor.datatype == "BYTES" {
-                let payload = (try? JSONEncoder().encode(tensor.strings)).map { [UInt8]($0) } ?? Array("[]".utf8)
-                put(UInt64(payload.count))
-                out.append(contentsOf: payload)
+                writer.append(name: tensor.name, datatype: tensor.datatype, shape: tensor.shape, strings: tensor.strings)
             } else {
-                put(UInt64(tensor.data.count))
-                out.append(contentsOf: tensor.data)
+                writer.append(name: tensor.name, datatype: tensor.datatype, shape: tensor.shape) { $0.append(contentsOf: tensor.data) }
             }
         }
-        return out
+        return writer.finish()
     }
 
     /// Decodes a blob written by ``encode(_:)``; a damaged blob throws rather than guessing.
@@ -158,5 +142,65 @@ public enum TensorBlob {
             }
         }
         return tensors
+    }
+}
+
+/// Writes a ``TensorBlob`` tensor by tensor, each payload appended straight into the blob (no per-tensor
+/// buffer): what the server uses on the request path, where every copy counts.
+public struct TensorBlobWriter {
+    private var bytes: [UInt8]
+    private var count: UInt32 = 0
+
+    /// - Parameter capacity: bytes to reserve (an estimate; the blob grows past it if needed).
+    public init(capacity: Int = 64) {
+        bytes = []
+        bytes.reserveCapacity(max(4, capacity))
+        bytes.append(contentsOf: [0, 0, 0, 0])
+    }
+
+    private mutating func put<W: FixedWidthInteger>(_ w: W) {
+        for b in 0..<(W.bitWidth / 8) { bytes.append(UInt8(truncatingIfNeeded: w >> (8 * b))) }
+    }
+
+    private mutating func header(name: String, datatype: String, shape: [Int]) {
+        count &+= 1
+        // Whole strings append in bulk; a prefix (only past the length fields' range) goes byte by byte.
+        let nameLength = min(name.utf8.count, Int(UInt16.max))
+        put(UInt16(nameLength))
+        if nameLength == name.utf8.count { bytes.append(contentsOf: name.utf8) } else { bytes.append(contentsOf: name.utf8.prefix(nameLength)) }
+        let datatypeLength = min(datatype.utf8.count, 255)
+        bytes.append(UInt8(datatypeLength))
+        if datatypeLength == datatype.utf8.count {
+            bytes.append(contentsOf: datatype.utf8)
+        } else {
+            bytes.append(contentsOf: datatype.utf8.prefix(datatypeLength))
+        }
+        bytes.append(UInt8(min(shape.count, 255)))
+        for dim in shape.prefix(255) { put(Int64(dim)) }
+    }
+
+    /// Appends a fixed-width tensor whose little-endian element bytes `payload` appends to the buffer it is given.
+    public mutating func append(name: String, datatype: String, shape: [Int], payload: (inout [UInt8]) -> Void) {
+        header(name: name, datatype: datatype, shape: shape)
+        let lengthAt = bytes.count
+        put(UInt64(0))
+        let start = bytes.count
+        payload(&bytes)
+        let length = UInt64(bytes.count - start)
+        for b in 0..<8 { bytes[lengthAt + b] = UInt8(truncatingIfNeeded: length >> (8 * UInt64(b))) }
+    }
+
+    /// Appends a `BYTES` tensor: its elements as a JSON array of strings.
+    public mutating func append(name: String, datatype: String, shape: [Int], strings: [String]) {
+        header(name: name, datatype: datatype, shape: shape)
+        let payload = (try? JSONEncoder().encode(strings)).map { [UInt8]($0) } ?? Array("[]".utf8)
+        put(UInt64(payload.count))
+        bytes.append(contentsOf: payload)
+    }
+
+    /// The blob.
+    public consuming func finish() -> [UInt8] {
+        for b in 0..<4 { bytes[b] = UInt8(truncatingIfNeeded: count >> (8 * UInt32(b))) }
+        return bytes
     }
 }

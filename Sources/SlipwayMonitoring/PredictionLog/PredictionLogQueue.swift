@@ -7,7 +7,7 @@ public final class PredictionLogQueue: Sendable {
     public let capacity: Int
 
     private struct State {
-        var entries: [PredictionEntry] = []
+        var entries: [PredictionRow] = []
         var dropped = 0
     }
 
@@ -15,21 +15,25 @@ public final class PredictionLogQueue: Sendable {
 
     public init(capacity: Int = 65_536) { self.capacity = max(1, capacity) }
 
-    /// Queues an entry; false (and counted) when the queue is full.
+    /// Queues a row; false (and counted) when the queue is full.
     @discardableResult
-    public func push(_ entry: PredictionEntry) -> Bool {
+    public func push(_ row: PredictionRow) -> Bool {
         state.withLock { state in
             guard state.entries.count < capacity else {
                 state.dropped += 1
                 return false
             }
-            state.entries.append(entry)
+            state.entries.append(row)
             return true
         }
     }
 
+    /// Queues an entry (encoded as a row); false (and counted) when the queue is full.
+    @discardableResult
+    public func push(_ entry: PredictionEntry) -> Bool { push(PredictionRow(entry)) }
+
     /// Takes up to `limit` queued entries, oldest first.
-    public func drain(limit: Int = .max) -> [PredictionEntry] {
+    public func drain(limit: Int = .max) -> [PredictionRow] {
         state.withLock { state in
             if state.entries.count <= limit {
                 defer { state.entries.removeAll(keepingCapacity: true) }

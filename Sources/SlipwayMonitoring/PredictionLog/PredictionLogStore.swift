@@ -137,10 +137,15 @@ public final class PredictionLogStore: Sendable {
 
     // MARK: Writing
 
-    /// Writes `entries` in one transaction; with a sealer, inputs and outputs are encrypted, bound to the
-    /// row id (assigned here, so the id is known before the row is written).
+    /// Writes `entries` in one transaction (see ``insert(rows:)``).
     public func insert(_ entries: [PredictionEntry]) throws(PredictionLogError) {
-        guard !entries.isEmpty else { return }
+        try insert(rows: entries.map(PredictionRow.init))
+    }
+
+    /// Writes `rows` in one transaction; with a sealer, inputs and outputs are encrypted, bound to the
+    /// row id (assigned here, so the id is known before the row is written).
+    public func insert(rows: [PredictionRow]) throws(PredictionLogError) {
+        guard !rows.isEmpty else { return }
         let sealer = self.sealer
         try write { db in
             let statement = try db.cachedStatement(
@@ -150,16 +155,16 @@ public final class PredictionLogStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             // AUTOINCREMENT ids never reuse a deleted row's id: continue after the highest ever assigned.
-            let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'prediction'") ?? 0
-            let highest = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM prediction") ?? 0
+            let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'prediction'")) ?? 0
+            let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM prediction")) ?? 0
             var id = max(sequence, highest)
-            for entry in entries {
+            for row in rows {
                 id += 1
-                let inputs = try sealCell(TensorBlob.encode(entry.inputs), "prediction", id, "inputs", with: sealer)
-                let outputs = try sealCell(TensorBlob.encode(entry.outputs), "prediction", id, "outputs", with: sealer)
+                let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
+                let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
                 try statement.execute(arguments: [
-                    id, entry.requestID, entry.model, entry.version, entry.alias, entry.arrivedAt, entry.status,
-                    max(0, entry.latencySeconds), entry.rows, Data(inputs.bytes), Data(outputs.bytes), inputs.keyID,
+                    id, row.requestID, row.model, row.version, row.alias, row.arrivedAt, row.status, max(0, row.latencySeconds), row.rows,
+                    Data(inputs.bytes), Data(outputs.bytes), inputs.keyID,
                 ])
             }
         }

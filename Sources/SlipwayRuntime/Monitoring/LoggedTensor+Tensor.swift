@@ -26,6 +26,38 @@ extension LoggedTensor {
     }
 }
 
+extension TensorBlob {
+    /// The ``TensorBlob`` of the tensors among named values, encoded straight from the tensors into one buffer
+    /// (sequences and maps are not logged; names in `excluding` are left out). Byte for byte what
+    /// `encode(tensors(values, excluding:))` gives, without a ``LoggedTensor`` per tensor.
+    static func encode(_ values: [(name: String, value: Value)]?, excluding: Set<String> = []) -> [UInt8] {
+        guard let values else { return TensorBlobWriter(capacity: 4).finish() }
+        var capacity = 4
+        for item in values {
+            guard let tensor = item.value.tensor else { continue }
+            capacity += 20 + item.name.utf8.count + 8 * tensor.shape.count + tensor.count * (tensor.dataType.byteWidth ?? 8)
+        }
+        var writer = TensorBlobWriter(capacity: capacity)
+        for item in values {
+            guard !excluding.contains(item.name), let tensor = item.value.tensor else { continue }
+            if case .string(let strings) = tensor.storage {
+                writer.append(name: item.name, datatype: tensor.dataType.v2Name, shape: tensor.shape, strings: strings)
+            } else {
+                writer.append(name: item.name, datatype: tensor.dataType.v2Name, shape: tensor.shape) { BinaryTensorData.append(tensor, to: &$0) }
+            }
+        }
+        return writer.finish()
+    }
+
+    /// Examples in a logged request, as ``PredictionEntry/rows`` counts them: the first dimension of the first
+    /// logged input, else of the first output (1 for a scalar), 0 when nothing is logged.
+    static func rows(inputs: [(name: String, value: Value)]?, excluding: Set<String>, outputs: [(name: String, value: Value)]?) -> Int {
+        let input = inputs?.lazy.filter { !excluding.contains($0.name) }.compactMap(\.value.tensor).first
+        guard let tensor = input ?? outputs?.lazy.compactMap(\.value.tensor).first else { return 0 }
+        return tensor.shape.first ?? 1
+    }
+}
+
 extension InferenceRecord {
     /// A new request id for a request that brought none: 16 random hex digits.
     public static func newRequestID() -> String {

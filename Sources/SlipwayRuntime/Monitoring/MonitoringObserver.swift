@@ -76,12 +76,23 @@ public final class MonitoringObserver: InferenceObserver {
 
         let modelSettings = settings.settings(for: record.model).monitoring
         guard modelSettings.log.keeps(random: Double.random(in: 0..<1)) else { return }
-        let entry = PredictionEntry(
-            requestID: record.requestID, model: record.model, version: record.version, alias: record.alias, arrivedAt: record.arrivedAt,
-            status: status, latencySeconds: record.totalSeconds,
-            inputs: Self.redacted(LoggedTensor.tensors(record.inputs, excluding: modelSettings.neverLog), redactor?(record.model)),
-            outputs: LoggedTensor.tensors(record.outputs))
-        if !queue.push(entry) {
+        let row: PredictionRow
+        if let redactor = redactor?(record.model), !redactor.isEmpty {
+            row = PredictionRow(
+                PredictionEntry(
+                    requestID: record.requestID, model: record.model, version: record.version, alias: record.alias,
+                    arrivedAt: record.arrivedAt, status: status, latencySeconds: record.totalSeconds,
+                    inputs: Self.redacted(LoggedTensor.tensors(record.inputs, excluding: modelSettings.neverLog), redactor),
+                    outputs: LoggedTensor.tensors(record.outputs)))
+        } else {
+            // The common case: both blobs encoded straight from the tensors, one buffer each.
+            row = PredictionRow(
+                requestID: record.requestID, model: record.model, version: record.version, alias: record.alias, arrivedAt: record.arrivedAt,
+                status: status, latencySeconds: record.totalSeconds,
+                rows: TensorBlob.rows(inputs: record.inputs, excluding: modelSettings.neverLog, outputs: record.outputs),
+                inputs: TensorBlob.encode(record.inputs, excluding: modelSettings.neverLog), outputs: TensorBlob.encode(record.outputs))
+        }
+        if !queue.push(row) {
             MonitoringMetrics.rowsDropped(model: record.model)
             logger.warning(
                 "prediction log queue is full; row dropped", metadata: ["request_id": "\(record.requestID)", "model": "\(record.model)"])

@@ -47,7 +47,7 @@ public struct PredictionLogWriter: Service {
         let batch = queue.drain(limit: batchSize)
         guard !batch.isEmpty else { return 0 }
         do {
-            try await store.performOnWriterQueue { store throws(PredictionLogError) in try store.insert(batch) }
+            try await store.performOnWriterQueue { store throws(PredictionLogError) in try store.insert(rows: batch) }
             for (model, count) in Dictionary(grouping: batch, by: \.model).mapValues(\.count) {
                 MonitoringMetrics.rowsWritten(model: model, count: count)
             }

@@ -42,7 +42,7 @@ public final class AuditWriter: Sendable {
 
     public init(
         log: AuditLog, maxBatch: Int = 512, capacity: Int = 65_536, retryDelay: Duration = .milliseconds(200),
-        recordDelay: Duration = .milliseconds(2)
+        recordDelay: Duration = .milliseconds(10)
     ) {
         self.log = log
         self.maxBatch = maxBatch
