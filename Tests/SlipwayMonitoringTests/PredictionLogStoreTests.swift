@@ -1,6 +1,7 @@
 import Foundation
-import SlipwayMonitoring
 import Testing
+
+@testable import SlipwayMonitoring
 
 /// The prediction log's database: tensors round-trip as typed blobs, feedback joins by request id, unknown
 /// ids are reported, retention takes the labels with the rows, exports page through the log.
@@ -21,6 +22,61 @@ import Testing
             requestID: id, model: model, version: version, alias: nil, arrivedAt: time, status: "ok", latencySeconds: 0.001,
             inputs: [floats("X", [rows, 2], (0..<(2 * rows)).map { Float($0) + 0.5 })],
             outputs: [floats("y", [rows], (0..<rows).map { Float($0) })])
+    }
+
+    /// Reads that page or stop early walk an index or the table in row-id order: none sorts (a sort per page
+    /// made a full export quadratic, and every drift window sort all of a version's rows).
+    @Test func readQueriesWalkInOrderWithoutSorting() throws {
+        let store = try Self.temporaryStore()
+        try store.insert((0..<50).map { Self.entry("r\($0)", version: 1 + $0 % 2, at: Double($0)) })
+        var queries = [PredictionLogStore.recentSQL, PredictionLogStore.labeledSQL(since: false), PredictionLogStore.labeledSQL(since: true)]
+        for version in [nil, 2] {
+            for since in [nil, 10.0] {
+                for until in [nil, 40.0] {
+                    for labeledOnly in [false, true] {
+                        queries.append(
+                            PredictionLogStore.exportPageSQL(
+                                ExportFilter(model: "iris", version: version, since: since, until: until, labeledOnly: labeledOnly)))
+                    }
+                }
+            }
+        }
+        for sql in queries {
+            let plan = try store.queryPlan(sql)
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan) for \(sql)")
+            #expect(plan.first?.hasPrefix("SEARCH p USING") == true, "\(plan) for \(sql)")
+        }
+    }
+
+    /// One call writes rows in groups of many per statement and the rest one by one: every row lands, in order,
+    /// with consecutive ids and every field intact, across calls and batch sizes on both sides of a group.
+    @Test func rowsWrittenInGroupsKeepOrderIdsAndFields() throws {
+        let store = try Self.temporaryStore()
+        var expected: [PredictionEntry] = []
+        var next = 0
+        for size in [1, 15, 16, 17, 40, 3] {
+            let batch = (0..<size).map { i -> PredictionEntry in
+                var entry = Self.entry("r\(next + i)", version: 1 + (next + i) % 3, at: Double(1000 + next + i), rows: 1 + (next + i) % 4)
+                entry.alias = (next + i) % 2 == 0 ? "production" : nil
+                entry.status = (next + i) % 5 == 0 ? "bad_request" : "ok"
+                entry.latencySeconds = Double(next + i) / 1000
+                return entry
+            }
+            try store.insert(batch)
+            expected += batch
+            next += size
+        }
+        var read: [StoredPrediction] = []
+        try store.forEachPrediction(ExportFilter(model: "iris")) { read.append($0) }
+        #expect(read.count == expected.count)
+        #expect(read.map(\.rowID) == (1...Int64(expected.count)).map { $0 })
+        for (stored, entry) in zip(read, expected) {
+            #expect(stored.entry.requestID == entry.requestID)
+            #expect(stored.entry.version == entry.version && stored.entry.alias == entry.alias && stored.entry.status == entry.status)
+            #expect(stored.entry.arrivedAt == entry.arrivedAt && stored.entry.latencySeconds == entry.latencySeconds)
+            #expect(stored.entry.inputs == entry.inputs && stored.entry.outputs == entry.outputs)
+        }
+        #expect(try store.count(model: "iris") == expected.count)
     }
 
     @Test func tensorBlobsRoundTripEveryKind() throws {

@@ -1,9 +1,23 @@
 import Foundation
-import SlipwaySecurity
 import Testing
+
+@testable import SlipwaySecurity
 
 @Suite struct RouteTableTests {
     let table = RouteTable.slipway
+
+    /// The request path's segments come from a byte walk; they must be what `split(separator: "/")` gives.
+    @Test func pathSegmentsAreTheSplitOfThePath() {
+        let fixed = ["", "/", "//", "/v2", "v2/", "/v2/models/iris/infer", "//v2//models///x//", "/v2/models/%C3%A9t%C3%A9/infer", "/é/中/x"]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["/", "/", "/", "a", "b", ":", "%", "é", "中", "-", "1"]
+        let random = (0..<500).map { _ in
+            String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        for path in fixed + random {
+            #expect(RouteTable.segments(of: path).map(String.init) == path.split(separator: "/").map(String.init), "\(path)")
+        }
+    }
 
     @Test func matchesPatternsCapturesParametersAndPrefersLiterals() {
         let infer = table.match(method: "POST", path: "/v2/models/iris/versions/3/infer")

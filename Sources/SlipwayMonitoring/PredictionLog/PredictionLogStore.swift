@@ -112,6 +112,16 @@ public final class PredictionLogStore: Sendable {
                     CREATE INDEX feedback_by_sealed_with ON feedback(sealed_with);
                     """)
         }
+        // Newest-first reads of one version (drift windows, quality) walk (model, version) in row-id order and stop
+        // after the rows they need; the old (model, version, arrived_at) index made them sort every row of the
+        // version first. Its key is also smaller to maintain on every insert.
+        migrator.registerMigration("v3-prediction-by-version") { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX prediction_by_version_time;
+                    CREATE INDEX prediction_by_version ON prediction(model, version);
+                    """)
+        }
         return migrator
     }
 
@@ -142,30 +152,49 @@ public final class PredictionLogStore: Sendable {
         try insert(rows: entries.map(PredictionRow.init))
     }
 
-    /// Writes `rows` in one transaction; with a sealer, inputs and outputs are encrypted, bound to the
+    /// Rows bound to one `INSERT` statement at a time by ``insert(rows:)`` (the rest go one by one): each statement
+    /// execution has a fixed cost (preparing the program, the AUTOINCREMENT bookkeeping) that many rows share.
+    static let rowsPerStatement = 16
+
+    static let singleInsertSQL = insertSQL(rows: 1)
+    static let groupInsertSQL = insertSQL(rows: rowsPerStatement)
+
+    static func insertSQL(rows: Int) -> String {
+        """
+        INSERT INTO prediction (id, request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs, sealed_with)
+        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+        """
+    }
+
+    /// Writes `rows` in one transaction, in order; with a sealer, inputs and outputs are encrypted, bound to the
     /// row id (assigned here, so the id is known before the row is written).
     public func insert(rows: [PredictionRow]) throws(PredictionLogError) {
         guard !rows.isEmpty else { return }
         let sealer = self.sealer
         try write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO prediction (id, request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs,
-                        sealed_with)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let single = try db.cachedStatement(sql: Self.singleInsertSQL)
+            let group = try db.cachedStatement(sql: Self.groupInsertSQL)
             // AUTOINCREMENT ids never reuse a deleted row's id: continue after the highest ever assigned.
             let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'prediction'")) ?? 0
             let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM prediction")) ?? 0
             var id = max(sequence, highest)
-            for row in rows {
-                id += 1
-                let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
-                let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
-                try statement.execute(arguments: [
-                    id, row.requestID, row.model, row.version, row.alias, row.arrivedAt, row.status, max(0, row.latencySeconds), row.rows,
-                    Data(inputs.bytes), Data(outputs.bytes), inputs.keyID,
-                ])
+            var start = 0
+            while start < rows.count {
+                let count = rows.count - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
+                var values: [(any DatabaseValueConvertible)?] = []
+                values.reserveCapacity(12 * count)
+                for row in rows[start..<(start + count)] {
+                    id += 1
+                    let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
+                    let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
+                    values.append(
+                        contentsOf: [
+                            id, row.requestID, row.model, row.version, row.alias, row.arrivedAt, row.status, max(0, row.latencySeconds), row.rows,
+                            Data(inputs.bytes), Data(outputs.bytes), inputs.keyID,
+                        ] as [(any DatabaseValueConvertible)?])
+                }
+                try (count == 1 ? single : group).execute(arguments: StatementArguments(values))
+                start += count
             }
         }
     }
@@ -235,22 +264,27 @@ public final class PredictionLogStore: Sendable {
         }
     }
 
+    /// The query of ``labeledPredictions(model:version:window:)``: (model, version) in row-id order, newest first,
+    /// never a sort (`+p.arrived_at` keeps the time index out of it).
+    static func labeledSQL(since: Bool) -> String {
+        """
+        SELECT \(selectColumns) FROM prediction p JOIN feedback f ON f.prediction_id = p.id
+        WHERE p.model = ? AND p.version = ? AND p.status = 'ok'\(since ? " AND +p.arrived_at >= ?" : "") ORDER BY p.id DESC
+        """
+    }
+
     /// Successful predictions of one model version that have labels, newest first, within `window`.
     public func labeledPredictions(model: String, version: Int, window: QualityWindow) throws(PredictionLogError) -> [StoredPrediction] {
         try read { db in
-            var sql = """
-                SELECT \(Self.selectColumns) FROM prediction p JOIN feedback f ON f.prediction_id = p.id
-                WHERE p.model = ? AND p.version = ? AND p.status = 'ok'
-                """
             var arguments: StatementArguments = [model, version]
+            var since = false
             if case .since(let time) = window {
-                sql += " AND p.arrived_at >= ?"
+                since = true
                 arguments += [time]
             }
-            sql += " ORDER BY p.id DESC"
             var result: [StoredPrediction] = []
             var examples = 0
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            let cursor = try Row.fetchCursor(db, sql: Self.labeledSQL(since: since), arguments: arguments)
             while let row = try cursor.next() {
                 let prediction = try self.prediction(row)
                 result.append(prediction)
@@ -261,17 +295,19 @@ public final class PredictionLogStore: Sendable {
         }
     }
 
+    /// The query of ``recentPredictions(model:version:examples:)``: newest first through (model, version), no sort.
+    static let recentSQL = """
+        SELECT \(selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
+        WHERE p.model = ? AND p.version = ? AND p.status = 'ok' ORDER BY p.id DESC
+        """
+
     /// The newest successful predictions of one model version, newest first, until they hold `examples` rows
     /// (a request may carry several): the "last N rows" window of drift checks.
     public func recentPredictions(model: String, version: Int, examples: Int) throws(PredictionLogError) -> [StoredPrediction] {
         try read { db in
-            let sql = """
-                SELECT \(Self.selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
-                WHERE p.model = ? AND p.version = ? AND p.status = 'ok' ORDER BY p.id DESC
-                """
             var result: [StoredPrediction] = []
             var rows = 0
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [model, version])
+            let cursor = try Row.fetchCursor(db, sql: Self.recentSQL, arguments: [model, version])
             while rows < examples, let row = try cursor.next() {
                 let prediction = try self.prediction(row)
                 result.append(prediction)
@@ -279,6 +315,31 @@ public final class PredictionLogStore: Sendable {
             }
             return result
         }
+    }
+
+    /// One page of ``forEachPrediction(_:pageSize:_:)``: rows after a row id, in row-id order, never a sort. With a
+    /// version it walks (model, version); without, the table itself from that id (`+p.model`: an index on the model
+    /// would make every page sort all of the model's rows — quadratic over an export).
+    static func exportPageSQL(_ filter: ExportFilter) -> String {
+        var sql = """
+            SELECT \(selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
+            WHERE \(filter.version == nil ? "+p.model" : "p.model") = ? AND p.id > ?
+            """
+        if filter.version != nil { sql += " AND p.version = ?" }
+        if filter.since != nil { sql += " AND +p.arrived_at >= ?" }
+        if filter.until != nil { sql += " AND +p.arrived_at < ?" }
+        if filter.labeledOnly { sql += " AND f.labels IS NOT NULL" }
+        return sql + " ORDER BY p.id LIMIT ?"
+    }
+
+    /// The arguments of ``exportPageSQL(_:)`` for the page after row `after`.
+    static func exportPageArguments(_ filter: ExportFilter, after: Int64, pageSize: Int) -> StatementArguments {
+        var arguments: StatementArguments = [filter.model, after]
+        if let version = filter.version { arguments += [version] }
+        if let since = filter.since { arguments += [since] }
+        if let until = filter.until { arguments += [until] }
+        arguments += [max(1, pageSize)]
+        return arguments
     }
 
     /// Calls `body` for every prediction of `filter`, oldest first, reading `pageSize` rows at a time by
@@ -289,26 +350,8 @@ public final class PredictionLogStore: Sendable {
         var after: Int64 = 0
         while true {
             let page: [StoredPrediction] = try read { db in
-                var sql = """
-                    SELECT \(Self.selectColumns) FROM prediction p LEFT JOIN feedback f ON f.prediction_id = p.id
-                    WHERE p.model = ? AND p.id > ?
-                    """
-                var arguments: StatementArguments = [filter.model, after]
-                if let version = filter.version {
-                    sql += " AND p.version = ?"
-                    arguments += [version]
-                }
-                if let since = filter.since {
-                    sql += " AND p.arrived_at >= ?"
-                    arguments += [since]
-                }
-                if let until = filter.until {
-                    sql += " AND p.arrived_at < ?"
-                    arguments += [until]
-                }
-                if filter.labeledOnly { sql += " AND f.labels IS NOT NULL" }
-                sql += " ORDER BY p.id LIMIT ?"
-                arguments += [max(1, pageSize)]
+                let sql = Self.exportPageSQL(filter)
+                let arguments = Self.exportPageArguments(filter, after: after, pageSize: pageSize)
                 return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try self.prediction($0) }
             }
             guard let last = page.last else { return }
@@ -320,6 +363,16 @@ public final class PredictionLogStore: Sendable {
                 throw PredictionLogError(.storage, "\(error)")
             }
             after = last.rowID
+        }
+    }
+
+    /// SQLite's plan for `sql` (one line per step), its parameters bound to NULL: how tests pin that the read
+    /// queries walk an index or the table in order instead of sorting.
+    func queryPlan(_ sql: String) throws(PredictionLogError) -> [String] {
+        try read { db in
+            // Our queries have no `?` inside literals: each one is a parameter.
+            let nulls = [(any DatabaseValueConvertible)?](repeating: nil, count: sql.utf8.count(where: { $0 == UInt8(ascii: "?") }))
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(nulls)).map { $0["detail"] as String }
         }
     }
 

@@ -71,13 +71,32 @@ public struct RouteTable: Sendable {
     public func match(method: String, path: String) -> RouteMatch {
         let upper = method.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ? method.uppercased() : method
         let method = upper == "HEAD" ? "GET" : upper
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let segments = Self.segments(of: path)
         for entry in compiled where entry.segments.count == segments.count && entry.rule.method == method {
             if let parameters = Self.match(entry.segments, segments) {
                 return RouteMatch(rule: entry.rule, parameters: parameters, isUnknown: false)
             }
         }
         return RouteMatch(rule: Self.unknownRule(method: method), parameters: [:], isUnknown: true)
+    }
+
+    /// The non-empty `/`-separated segments of `path` (what `split(separator: "/")` gives, split at the `/` bytes),
+    /// found by one walk over its UTF-8 bytes: this runs on every request, where the generic split costs several times more.
+    static func segments(of path: String) -> [Substring] {
+        var segments: [Substring] = []
+        segments.reserveCapacity(8)
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                if index != start { segments.append(Substring(utf8[start..<index])) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { segments.append(Substring(utf8[start..<utf8.endIndex])) }
+        return segments
     }
 
     static func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
