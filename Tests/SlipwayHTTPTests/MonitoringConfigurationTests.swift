@@ -35,7 +35,7 @@ import Testing
     @Test func alertRulesParse() throws {
         let configuration = try SlipwayConfiguration(
             yaml: """
-                prediction_log: {queue_capacity: 1000, batch_size: 64}
+                prediction_log: {queue_capacity: 1000, batch_size: 64, commit_interval: 250ms}
                 alerts:
                   interval: 5s
                   channels:
@@ -47,6 +47,8 @@ import Testing
         let monitoring = configuration.monitoring
         #expect(monitoring.queueCapacity == 1000)
         #expect(monitoring.batchSize == 64)
+        #expect(monitoring.commitInterval == 0.25)
+        #expect(MonitoringSettings().commitInterval == 0.02)
         #expect(monitoring.alertInterval == 5)
         #expect(monitoring.alertRules.count == 2)
         let slow = monitoring.alertRules[0]
@@ -76,6 +78,10 @@ import Testing
         ("models:\n  iris:\n    log: sometimes\n", 3, "sample(RATE)"),
         ("models:\n  iris:\n    retention_days: -1\n", 3, "positive number of days"),
         ("models:\n  iris:\n    quality: {task: ranking}\n", 3, "expected one of classification, regression"),
+        ("prediction_log:\n  commit_interval: 0s\n", 2, "must be longer than 0"),
+        ("prediction_log:\n  commit_interval: 1m\n", 2, "at most 10s"),
+        ("prediction_log:\n  retention_interval: 1e300d\n", 2, "too long"),
+        ("alerts:\n  interval: 99999999999999h\n", 2, "too long"),
     ])
     func badSettingsFailWithTheLineAndReason(yaml: String, line: Int, reason: String) {
         do {

@@ -181,17 +181,26 @@ public final class PredictionLogStore: Sendable {
             var start = 0
             while start < rows.count {
                 let count = rows.count - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
-                var values: [(any DatabaseValueConvertible)?] = []
+                // Database values made from the concrete types (no existential per value: binding is a large part
+                // of a row's cost).
+                var values: [DatabaseValue] = []
                 values.reserveCapacity(12 * count)
                 for row in rows[start..<(start + count)] {
                     id += 1
                     let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
                     let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
-                    values.append(
-                        contentsOf: [
-                            id, row.requestID, row.model, row.version, row.alias, row.arrivedAt, row.status, max(0, row.latencySeconds), row.rows,
-                            Data(inputs.bytes), Data(outputs.bytes), inputs.keyID,
-                        ] as [(any DatabaseValueConvertible)?])
+                    values.append(id.databaseValue)
+                    values.append(row.requestID.databaseValue)
+                    values.append(row.model.databaseValue)
+                    values.append(row.version?.databaseValue ?? .null)
+                    values.append(row.alias?.databaseValue ?? .null)
+                    values.append(row.arrivedAt.databaseValue)
+                    values.append(row.status.databaseValue)
+                    values.append(max(0, row.latencySeconds).databaseValue)
+                    values.append(row.rows.databaseValue)
+                    values.append(Data(inputs.bytes).databaseValue)
+                    values.append(Data(outputs.bytes).databaseValue)
+                    values.append(inputs.keyID?.databaseValue ?? .null)
                 }
                 try (count == 1 ? single : group).execute(arguments: StatementArguments(values))
                 start += count

@@ -126,7 +126,10 @@ public struct ConfigurationNode {
         guard let value = Double(number), value.isFinite, value >= 0 else {
             throw error("expected a duration such as 30s, 250ms, 5m or 7d, got '\(text)'")
         }
-        return .nanoseconds(Int64((value * scale * 1e9).rounded()))
+        let nanoseconds = (value * scale * 1e9).rounded()
+        // About 292 years: past it the count of nanoseconds does not fit.
+        guard nanoseconds < 9.2e18 else { throw error("the duration '\(text)' is too long") }
+        return .nanoseconds(Int64(nanoseconds))
     }
 
     // MARK: Collections

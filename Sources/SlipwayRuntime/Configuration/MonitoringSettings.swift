@@ -6,6 +6,7 @@ public import SlipwayMonitoring
 /// prediction_log:
 ///   queue_capacity: 65536      # rows held in memory before new ones are dropped (and counted)
 ///   batch_size: 512            # rows per transaction
+///   commit_interval: 20ms      # how long the writer gathers rows before the next transaction
 ///   retention_interval: 1h     # how often retention_days is enforced
 ///   quality_interval: 30s      # how often the slipway_model_quality gauges are refreshed
 /// alerts:
@@ -29,6 +30,9 @@ public struct MonitoringSettings: Sendable {
     public var queueCapacity = 65_536
     /// Rows written per transaction at most.
     public var batchSize = 512
+    /// Seconds the writer waits after a transaction that did not fill a batch, gathering rows for the next one
+    /// (group commit): longer means fewer, larger transactions and more rows held in memory.
+    public var commitInterval: Double = 0.02
     /// Seconds between retention passes.
     public var retentionInterval: Double = 3600
     /// Seconds between refreshes of the quality gauges.
@@ -43,7 +47,7 @@ public struct MonitoringSettings: Sendable {
     /// The top-level keys this section reads.
     public static let keys: [String] = ["prediction_log", "alerts"]
 
-    static let logKeys = ["queue_capacity", "batch_size", "retention_interval", "quality_interval"]
+    static let logKeys = ["queue_capacity", "batch_size", "commit_interval", "retention_interval", "quality_interval"]
     static let alertKeys = ["interval", "channels", "rules"]
     static let ruleKeys = ["name", "model", "metric", "window", "comparison", "threshold", "for", "severity", "channels", "cooldown"]
     static let channelKeys = ["webhook", "log", "retries", "timeout"]
@@ -55,6 +59,10 @@ public struct MonitoringSettings: Sendable {
             let log = try node.object(Self.logKeys)
             if let value = log["queue_capacity"] { queueCapacity = try value.int(in: 1...100_000_000) }
             if let value = log["batch_size"] { batchSize = try value.int(in: 1...1_000_000) }
+            if let value = log["commit_interval"] {
+                commitInterval = try Self.positiveSeconds(value)
+                guard commitInterval <= 10 else { throw value.error("must be at most 10s (rows wait in memory that long)") }
+            }
             if let value = log["retention_interval"] { retentionInterval = try Self.positiveSeconds(value) }
             if let value = log["quality_interval"] { qualityInterval = try Self.positiveSeconds(value) }
         }

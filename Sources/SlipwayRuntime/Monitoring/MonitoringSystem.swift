@@ -78,7 +78,9 @@ public final class MonitoringSystem: Sendable {
         let settings = configuration.monitoring
         func duration(_ seconds: Double) -> Duration { .milliseconds(Int64(max(1, seconds * 1000))) }
         return [
-            PredictionLogWriter(queue: queue, store: store, batchSize: settings.batchSize, logger: logger),
+            PredictionLogWriter(
+                queue: queue, store: store, batchSize: settings.batchSize, idleSleep: duration(settings.commitInterval),
+                logger: logger),
             RetentionService(store: store, settings: configuration, interval: duration(settings.retentionInterval), logger: logger),
             AlertEvaluationService(
                 system: self, interval: duration(settings.alertInterval), notifier: notifier ?? AlertNotifier(logger: logger), logger: logger),
