@@ -52,6 +52,7 @@ public struct Plan: Sendable {
             throw EngineError.invalidInput("unknown input '\(name)'; the model's inputs are: \(known)")
         }
         var ordered: [Value?] = []
+        ordered.reserveCapacity(inputs.count)
         for info in inputs {
             guard let value = feeds[info.name] else {
                 throw EngineError.invalidInput("missing input '\(info.name)'")
@@ -60,7 +61,7 @@ public struct Plan: Sendable {
             ordered.append(value)
         }
         let values = try execute(ordered, captured: [], context: context)
-        var result: [String: Value] = [:]
+        var result: [String: Value] = Dictionary(minimumCapacity: outputs.count)
         for (info, value) in zip(outputs, values) { result[info.name] = value }
         return result
     }

@@ -155,6 +155,15 @@ public final class ModelScheduler: Sendable {
 
     /// Starts every batch that is ready while threads are free, drops expired jobs, and arms the wake-up
     /// for a batch still waiting for its delay.
+    /// The most urgent priority level with a job waiting (the lowest number), found without building a collection.
+    static func firstNonEmptyLevel(_ levels: [Int: [ScheduledJob]]) -> Int? {
+        var first: Int?
+        for (level, jobs) in levels where !jobs.isEmpty {
+            if first.map({ level < $0 }) ?? true { first = level }
+        }
+        return first
+    }
+
     func pump(runInline: Bool = false) {
         let now = ContinuousClock.now
         var expired: [ScheduledJob] = []
@@ -162,7 +171,7 @@ public final class ModelScheduler: Sendable {
         let batches = state.withLock { s -> [[ScheduledJob]] in
             var batches: [[ScheduledJob]] = []
             while s.running < concurrency {
-                guard let level = s.levels.filter({ !$0.value.isEmpty }).keys.min(), let head = s.levels[level]?.first else { break }
+                guard let level = Self.firstNonEmptyLevel(s.levels), let head = s.levels[level]?.first else { break }
                 if let deadline = head.deadline, deadline <= now {
                     s.levels[level]?.removeFirst()
                     s.queued -= 1
@@ -196,8 +205,12 @@ public final class ModelScheduler: Sendable {
                 } else {
                     picked = [head]
                 }
-                let sequences = Set(picked.map(\.sequence))
-                for l in Set(picked.map(\.level)) { s.levels[l]?.removeAll { sequences.contains($0.sequence) } }
+                if picked.count == 1 {
+                    s.levels[level]?.removeFirst()  // the head alone (the common case: no sets to build)
+                } else {
+                    let sequences = Set(picked.map(\.sequence))
+                    for l in Set(picked.map(\.level)) { s.levels[l]?.removeAll { sequences.contains($0.sequence) } }
+                }
                 s.queued -= picked.count
                 s.running += 1
                 s.runningRequests += picked.count
