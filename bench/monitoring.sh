@@ -2,7 +2,8 @@
 # Monitoring benchmark (BENCHMARKS.md "Monitoring"): server throughput with the prediction log off (log: none)
 # versus on (log: all), and the prediction log's rows/s and drops at that load, read from /metrics.
 # Both servers run side by side (same demo model); wrk alternates between them, RUNS times each, so machine
-# noise hits both alike; the script prints every run, the medians and the ratio on/off.
+# noise hits both alike; the script prints every run, the medians, the ratio on/off and the median of the
+# per-run ratios (each run measures both servers back to back, in alternating order).
 #   bench/monitoring.sh [runs=5] [seconds=8] [connections=64]
 # Builds the release binary through the shared build lock (SLIPWAY_BIN=path skips that); needs wrk.
 set -euo pipefail
@@ -40,7 +41,10 @@ for mode in none all; do load "$mode" 2 > /dev/null; done   # warm-up
 sleep 1
 rows_before=$(metric all slipway_prediction_log_rows_total)
 for run in $(seq "$runs"); do
-    for mode in none all; do
+    # Each run measures both servers back to back, in alternating order (none-all, all-none, ...), so a drift in
+    # the machine's speed hits both alike; the per-run ratios below pair the two measurements of one run.
+    order="none all"; [ $((run % 2)) -eq 0 ] && order="all none"
+    for mode in $order; do
         read -r rps non2xx < <(load "$mode" "$seconds")
         echo "run=$run log=$mode req/s=$rps non2xx=$non2xx" | tee -a "$work/results"
     done
@@ -56,4 +60,6 @@ for line in open(sys.argv[1]):
     rps[fields["log"]].append(float(fields["req/s"]))
 off, on = statistics.median(rps["none"]), statistics.median(rps["all"])
 print(f"median req/s: log none {off:,.0f}, log all {on:,.0f}; on/off = {on / off:.3f} (target >= 0.90)")
+pairs = sorted(a / n for a, n in zip(rps["all"], rps["none"]))
+print(f"per-run on/off: median {statistics.median(pairs):.3f} (runs: {', '.join(f'{r:.2f}' for r in pairs)})")
 PY
