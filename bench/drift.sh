@@ -26,11 +26,7 @@ if [ ! -s "$data/current.csv" ]; then
 fi
 ls -l "$data"/*.csv | awk '{printf "   %s  %.0f MB\n", $NF, $5/1e6}'
 
-if [ -z "${SLIPWAY_BIN:-}" ]; then
-    echo "== release build"
-    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway >/dev/null
-    SLIPWAY_BIN=$(swift build -c release --show-bin-path)/slipway
-fi
+SLIPWAY_BIN=$(bench/release-binary.sh)
 
 echo "== slipway drift"
 s=$("$py" bench/drift_measure.py "$SLIPWAY_BIN" drift --reference "$data/reference.csv" --current "$data/current.csv" \

@@ -31,10 +31,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install -q numpy onnxruntime
 fi
 py="$venv/bin/python"
-if [ -z "${SLIPWAY_BIN:-}" ]; then
-    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway >&2
-    SLIPWAY_BIN=$(swift build -c release --show-bin-path)/slipway
-fi
+SLIPWAY_BIN=$(bench/release-binary.sh)
 median_us() { "$py" -c 'import json,sys; print(json.load(sys.stdin)["median_us"])'; }
 
 [ -n "$models" ] || models=$(cd "$zoo" && ls -d */ | tr -d / | tr '\n' ' ')

@@ -10,11 +10,7 @@ cd "$(dirname "$0")/.."
 shared=${SLIPWAY_SHARED:-../shared}
 zoo=$shared/modelzoo
 [ -f "$zoo/index.json" ] || { echo "no model zoo at $zoo (set SLIPWAY_SHARED)" >&2; exit 1; }
-if [ -z "${SLIPWAY_BIN:-}" ]; then
-    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway > /tmp/slipway-bench-memory-build.log 2>&1 \
-        || { tail -20 /tmp/slipway-bench-memory-build.log; exit 1; }
-    SLIPWAY_BIN=.build/release/slipway
-fi
+SLIPWAY_BIN=$(bench/release-binary.sh)
 work=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT

@@ -11,11 +11,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 seconds=${2:-8}
 connections=${3:-64}
-if [ -z "${SLIPWAY_BIN:-}" ]; then
-    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway > /tmp/slipway-bench-monitoring-build.log 2>&1 \
-        || { tail -20 /tmp/slipway-bench-monitoring-build.log; exit 1; }
-    SLIPWAY_BIN=.build/release/slipway
-fi
+SLIPWAY_BIN=$(bench/release-binary.sh)
 work=$(mktemp -d)
 trap 'for p in $(cat "$work"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null || true; done; sleep 0.5; rm -rf "$work"' EXIT
 

@@ -6,10 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-if [ -z "${SLIPWAY_BIN:-}" ]; then
-    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway >/dev/null
-    SLIPWAY_BIN=$(swift build -c release --show-bin-path)/slipway
-fi
+SLIPWAY_BIN=$(bench/release-binary.sh)
 work=$(mktemp -d /tmp/slipway-registry-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }

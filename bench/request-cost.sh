@@ -13,11 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-3000}
 command -v valgrind > /dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }
-if [ -z "${SLIPWAY_BIN:-}" ]; then
-    flock /tmp/slipway-swift-build.lock swift build -c release --product slipway > /tmp/slipway-bench-cost-build.log 2>&1 \
-        || { tail -20 /tmp/slipway-bench-cost-build.log; exit 1; }
-    SLIPWAY_BIN=.build/release/slipway
-fi
+SLIPWAY_BIN=$(bench/release-binary.sh)
 work=$(mktemp -d)
 trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
 # Valgrind 3.19 cannot read the DWARF 5 the toolchain writes: measure a copy without debug information.
