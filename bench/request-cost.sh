@@ -10,6 +10,7 @@
 # ~15k req/s with the default 20ms (under valgrind the server handles a few hundred requests per second).
 # Builds the release binary through the shared build lock (SLIPWAY_BIN=path skips that); needs valgrind, python3.
 set -euo pipefail
+shopt -s inherit_errexit   # a failure inside cost() (run in a command substitution) stops the script
 cd "$(dirname "$0")/.."
 requests=${1:-3000}
 command -v valgrind > /dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 1; }

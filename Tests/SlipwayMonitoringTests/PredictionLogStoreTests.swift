@@ -41,10 +41,35 @@ import Testing
                 }
             }
         }
+        let start = try store.queryPlan(PredictionLogStore.firstIDSinceSQL)
+        #expect(start.first?.contains("USING COVERING INDEX prediction_by_time") == true, "\(start)")
         for sql in queries {
             let plan = try store.queryPlan(sql)
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan) for \(sql)")
             #expect(plan.first?.hasPrefix("SEARCH p USING") == true, "\(plan) for \(sql)")
+        }
+    }
+
+    /// Time windows start their walk at the window's first row id; rows written out of arrival order (a slow
+    /// request finishes after a fast one) are still found, exactly as a filter over every row finds them.
+    @Test func timeWindowsFindExactlyTheRowsOfTheWindow() throws {
+        let store = try Self.temporaryStore()
+        let times: [Double] = [10, 30, 20, 50, 40, 45, 35, 60, 55, 70, 65, 80]
+        try store.insert(times.enumerated().map { Self.entry("r\($0.offset)", at: $0.element) })
+        _ = try store.recordFeedback(
+            model: "iris", times.indices.map { FeedbackItem(requestID: "r\($0)", labels: [.number(1)]) }, receivedAt: 100)
+        for since in [0.0, 25, 38, 44, 45, 66, 80, 81] {
+            let expected = times.enumerated().filter { $0.element >= since }.map { "r\($0.offset)" }
+            var exported: [String] = []
+            try store.forEachPrediction(ExportFilter(model: "iris", since: since), pageSize: 3) { exported.append($0.entry.requestID) }
+            #expect(exported == expected, "export since \(since)")
+            var exportedVersion: [String] = []
+            try store.forEachPrediction(ExportFilter(model: "iris", version: 1, since: since), pageSize: 2) {
+                exportedVersion.append($0.entry.requestID)
+            }
+            #expect(exportedVersion == expected, "export of version 1 since \(since)")
+            let labeled = try store.labeledPredictions(model: "iris", version: 1, window: .since(since)).map(\.entry.requestID)
+            #expect(labeled == expected.reversed(), "labeled since \(since)")
         }
     }
 

@@ -274,12 +274,23 @@ public final class PredictionLogStore: Sendable {
     }
 
     /// The query of ``labeledPredictions(model:version:window:)``: (model, version) in row-id order, newest first,
-    /// never a sort (`+p.arrived_at` keeps the time index out of it).
+    /// never a sort. A time window also starts at the first row id of that time (``firstIDSinceSQL``), so the walk
+    /// ends where the window does (`+p.arrived_at` keeps the time index out of the walk itself).
     static func labeledSQL(since: Bool) -> String {
         """
         SELECT \(selectColumns) FROM prediction p JOIN feedback f ON f.prediction_id = p.id
-        WHERE p.model = ? AND p.version = ? AND p.status = 'ok'\(since ? " AND +p.arrived_at >= ?" : "") ORDER BY p.id DESC
+        WHERE p.model = ? AND p.version = ? AND p.status = 'ok'\(since ? " AND p.id >= ? AND +p.arrived_at >= ?" : "") ORDER BY p.id DESC
         """
+    }
+
+    /// The smallest row id of `model` that arrived at or after a time, through the (model, arrived_at) index: where
+    /// a time window's walk in row-id order starts. Every row of the window has this id or a larger one; the time
+    /// filter still applies to each (rows are written in completion order, so a larger id may have arrived earlier).
+    static let firstIDSinceSQL = "SELECT MIN(id) FROM prediction WHERE model = ? AND arrived_at >= ?"
+
+    /// See ``firstIDSinceSQL``; nil when no row of `model` arrived at or after `time`.
+    static func firstID(_ db: Database, model: String, since time: Double) throws -> Int64? {
+        try Int64.fetchOne(db, sql: firstIDSinceSQL, arguments: [model, time])
     }
 
     /// Successful predictions of one model version that have labels, newest first, within `window`.
@@ -288,8 +299,9 @@ public final class PredictionLogStore: Sendable {
             var arguments: StatementArguments = [model, version]
             var since = false
             if case .since(let time) = window {
+                guard let first = try Self.firstID(db, model: model, since: time) else { return [] }
                 since = true
-                arguments += [time]
+                arguments += [first, time]
             }
             var result: [StoredPrediction] = []
             var examples = 0
@@ -357,6 +369,11 @@ public final class PredictionLogStore: Sendable {
         _ filter: ExportFilter, pageSize: Int = 500, _ body: (StoredPrediction) throws -> Void
     ) throws(PredictionLogError) {
         var after: Int64 = 0
+        if let since = filter.since {
+            // A time window starts at its first row id instead of walking the rows before it.
+            guard let first = try read({ db in try Self.firstID(db, model: filter.model, since: since) }) else { return }
+            after = first - 1
+        }
         while true {
             let page: [StoredPrediction] = try read { db in
                 let sql = Self.exportPageSQL(filter)

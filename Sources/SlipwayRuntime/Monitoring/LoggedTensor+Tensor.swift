@@ -34,7 +34,7 @@ extension TensorBlob {
         guard let values else { return TensorBlobWriter(capacity: 4).finish() }
         var capacity = 4
         for item in values {
-            guard let tensor = item.value.tensor else { continue }
+            guard !excluding.contains(item.name), let tensor = item.value.tensor else { continue }
             capacity += 20 + item.name.utf8.count + 8 * tensor.shape.count + tensor.count * (tensor.dataType.byteWidth ?? 8)
         }
         var writer = TensorBlobWriter(capacity: capacity)

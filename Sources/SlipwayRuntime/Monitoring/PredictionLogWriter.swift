@@ -30,7 +30,11 @@ public struct PredictionLogWriter: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if await flushOnce() < batchSize { try? await Task.sleep(for: idleSleep) }
+            if await flushOnce() < batchSize {
+                // The pause ends early on graceful shutdown (then everything queued is written below).
+                let pause = idleSleep
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            }
         }
         var written = 0
         while true {

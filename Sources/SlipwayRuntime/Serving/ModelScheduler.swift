@@ -153,8 +153,6 @@ public final class ModelScheduler: Sendable {
         job.complete(dropped)
     }
 
-    /// Starts every batch that is ready while threads are free, drops expired jobs, and arms the wake-up
-    /// for a batch still waiting for its delay.
     /// The most urgent priority level with a job waiting (the lowest number), found without building a collection.
     static func firstNonEmptyLevel(_ levels: [Int: [ScheduledJob]]) -> Int? {
         var first: Int?
@@ -164,6 +162,8 @@ public final class ModelScheduler: Sendable {
         return first
     }
 
+    /// Starts every batch that is ready while threads are free, drops expired jobs, and arms the wake-up
+    /// for a batch still waiting for its delay.
     func pump(runInline: Bool = false) {
         let now = ContinuousClock.now
         var expired: [ScheduledJob] = []

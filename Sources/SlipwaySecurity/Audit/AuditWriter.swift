@@ -37,7 +37,7 @@ public final class AuditWriter: Sendable {
     /// The pause before a failed commit is retried.
     let retryDelay: Duration
     /// How long queued accesses may wait to be joined by others before they are committed (no caller waits
-    /// for them; a change or a full batch is committed at once).
+    /// for them; a change, a full batch or a drain starts the commit within ``waitSlice``).
     let recordDelay: Duration
 
     public init(
@@ -116,6 +116,12 @@ public final class AuditWriter: Sendable {
     /// Entries waiting to be committed.
     public var queued: Int { state.withLock { $0.pending.count } }
 
+    /// The longest a change waits behind queued accesses before its commit starts.
+    static let waitSlice = Duration.milliseconds(2)
+
+    /// Whether the next commit should start now: a caller waits for it, a batch is full, or a drain waits.
+    private var isUrgent: Bool { state.withLock { $0.waiting > 0 || $0.pending.count >= maxBatch || !$0.drained.isEmpty } }
+
     private static func claimFlush(_ state: inout State) -> Bool {
         if state.flushing { return false }
         state.flushing = true
@@ -125,9 +131,14 @@ public final class AuditWriter: Sendable {
     /// One flusher at a time; it drains everything queued, then stops until the next entry.
     private func flush() async {
         while true {
-            // Accesses alone wait a moment for company: fewer, larger transactions.
-            let urgent = state.withLock { $0.waiting > 0 || $0.pending.count >= maxBatch || !$0.drained.isEmpty }
-            if !urgent { try? await Task.sleep(for: recordDelay) }
+            // Accesses alone wait up to `recordDelay` for company (fewer, larger transactions), in short slices so
+            // that a change, a full batch or a drain arriving meanwhile is committed within one slice.
+            var waited = Duration.zero
+            while waited < recordDelay, !isUrgent {
+                let slice = min(Self.waitSlice, recordDelay - waited)
+                try? await Task.sleep(for: slice)
+                waited += slice
+            }
             let batch = state.withLock { state -> [Pending] in
                 Array(state.pending.prefix(maxBatch))
             }

@@ -80,9 +80,12 @@ public struct RouteTable: Sendable {
         return RouteMatch(rule: Self.unknownRule(method: method), parameters: [:], isUnknown: true)
     }
 
-    /// The non-empty `/`-separated segments of `path` (what `split(separator: "/")` gives, split at the `/` bytes),
-    /// found by one walk over its UTF-8 bytes: this runs on every request, where the generic split costs several times more.
+    /// The non-empty `/`-separated segments of `path`, exactly what `split(separator: "/")` gives (and so what the
+    /// router sees). An ASCII path — every path a client sends percent-encoded — is split by one walk over its bytes:
+    /// this runs on every request, where the generic split costs several times more. Other paths take `split`
+    /// itself (it splits by character: a `/` followed by a combining mark is not a separator).
     static func segments(of path: String) -> [Substring] {
+        guard path.utf8.allSatisfy({ $0 < 0x80 }) else { return path.split(separator: "/") }
         var segments: [Substring] = []
         segments.reserveCapacity(8)
         let utf8 = path.utf8
