@@ -43,6 +43,14 @@ import Testing
         }
         let start = try store.queryPlan(PredictionLogStore.firstIDSinceSQL)
         #expect(start.first?.contains("USING COVERING INDEX prediction_by_time") == true, "\(start)")
+        for sql in [PredictionLogStore.nextVersionSQL, PredictionLogStore.newestIDOfVersionSQL] {
+            let plan = try store.queryPlan(sql)
+            #expect(plan.first?.contains("USING COVERING INDEX prediction_by_version") == true, "\(plan) for \(sql)")
+        }
+        #expect(try store.latestVersion(of: "iris") == 2)
+        #expect(try store.latestVersion(of: "nothing") == nil)
+        try store.insert([Self.entry("older-version-again", version: 1, at: 0)])
+        #expect(try store.latestVersion(of: "iris") == 1)
         for sql in queries {
             let plan = try store.queryPlan(sql)
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan) for \(sql)")

@@ -215,11 +215,24 @@ public final class PredictionLogStore: Sendable {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT model FROM prediction ORDER BY model") }
     }
 
-    /// The newest version of `model` in the log; nil when nothing is logged.
+    /// The next version of `model` above a number in the log, and the newest row id of a version: both answered by
+    /// the (model, version) index without reading the rows (``latestVersion(of:)`` steps through the versions).
+    static let nextVersionSQL = "SELECT MIN(version) FROM prediction WHERE model = ? AND version > ?"
+    static let newestIDOfVersionSQL = "SELECT MAX(id) FROM prediction WHERE model = ? AND version = ?"
+
+    /// The version of `model`'s most recently logged prediction that names one; nil when nothing is logged. Steps
+    /// through the model's versions (a few) by index instead of sorting every row of the model by id.
     public func latestVersion(of model: String) throws(PredictionLogError) -> Int? {
         try read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT version FROM prediction WHERE model = ? AND version IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [model])
+            var best: (version: Int, id: Int64)?
+            var below = Int.min
+            while let version = try Int.fetchOne(db, sql: Self.nextVersionSQL, arguments: [model, below]) {
+                if let id = try Int64.fetchOne(db, sql: Self.newestIDOfVersionSQL, arguments: [model, version]), id > best?.id ?? .min {
+                    best = (version, id)
+                }
+                below = version
+            }
+            return best?.version
         }
     }
 
