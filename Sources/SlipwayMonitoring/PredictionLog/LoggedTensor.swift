@@ -164,19 +164,20 @@ public struct TensorBlobWriter {
 
     private mutating func header(name: String, datatype: String, shape: [Int]) {
         count &+= 1
-        // Whole strings append in bulk; a prefix (only past the length fields' range) goes byte by byte.
         let nameLength = min(name.utf8.count, Int(UInt16.max))
         put(UInt16(nameLength))
-        if nameLength == name.utf8.count { bytes.append(contentsOf: name.utf8) } else { bytes.append(contentsOf: name.utf8.prefix(nameLength)) }
+        appendUTF8(name, length: nameLength)
         let datatypeLength = min(datatype.utf8.count, 255)
         bytes.append(UInt8(datatypeLength))
-        if datatypeLength == datatype.utf8.count {
-            bytes.append(contentsOf: datatype.utf8)
-        } else {
-            bytes.append(contentsOf: datatype.utf8.prefix(datatypeLength))
-        }
+        appendUTF8(datatype, length: datatypeLength)
         bytes.append(UInt8(min(shape.count, 255)))
         for dim in shape.prefix(255) { put(Int64(dim)) }
+    }
+
+    /// Appends the first `length` UTF-8 bytes of `text`: a whole string in bulk, a cut one (only past its length
+    /// field's range) byte by byte.
+    private mutating func appendUTF8(_ text: String, length: Int) {
+        if length == text.utf8.count { bytes.append(contentsOf: text.utf8) } else { bytes.append(contentsOf: text.utf8.prefix(length)) }
     }
 
     /// Appends a fixed-width tensor whose little-endian element bytes `payload` appends to the buffer it is given.

@@ -387,9 +387,9 @@ public final class PredictionLogStore: Sendable {
             guard let first = try read({ db in try Self.firstID(db, model: filter.model, since: since) }) else { return }
             after = first - 1
         }
+        let sql = Self.exportPageSQL(filter)
         while true {
             let page: [StoredPrediction] = try read { db in
-                let sql = Self.exportPageSQL(filter)
                 let arguments = Self.exportPageArguments(filter, after: after, pageSize: pageSize)
                 return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try self.prediction($0) }
             }

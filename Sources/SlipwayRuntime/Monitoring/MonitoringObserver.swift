@@ -76,22 +76,21 @@ public final class MonitoringObserver: InferenceObserver {
 
         let modelSettings = settings.settings(for: record.model).monitoring
         guard modelSettings.log.keeps(random: Double.random(in: 0..<1)) else { return }
-        let row: PredictionRow
+        // Both blobs are encoded straight from the tensors, one buffer each; with PII fields the inputs go through
+        // the redactor first (dropped, or replaced by keyed hashes).
+        let inputs: [UInt8]
+        let rows: Int
         if let redactor = redactor?(record.model), !redactor.isEmpty {
-            row = PredictionRow(
-                PredictionEntry(
-                    requestID: record.requestID, model: record.model, version: record.version, alias: record.alias,
-                    arrivedAt: record.arrivedAt, status: status, latencySeconds: record.totalSeconds,
-                    inputs: Self.redacted(LoggedTensor.tensors(record.inputs, excluding: modelSettings.neverLog), redactor),
-                    outputs: LoggedTensor.tensors(record.outputs)))
+            let kept = Self.redacted(LoggedTensor.tensors(record.inputs, excluding: modelSettings.neverLog), redactor)
+            inputs = TensorBlob.encode(kept)
+            rows = kept.first?.rows ?? TensorBlob.rows(inputs: nil, excluding: [], outputs: record.outputs)
         } else {
-            // The common case: both blobs encoded straight from the tensors, one buffer each.
-            row = PredictionRow(
-                requestID: record.requestID, model: record.model, version: record.version, alias: record.alias, arrivedAt: record.arrivedAt,
-                status: status, latencySeconds: record.totalSeconds,
-                rows: TensorBlob.rows(inputs: record.inputs, excluding: modelSettings.neverLog, outputs: record.outputs),
-                inputs: TensorBlob.encode(record.inputs, excluding: modelSettings.neverLog), outputs: TensorBlob.encode(record.outputs))
+            inputs = TensorBlob.encode(record.inputs, excluding: modelSettings.neverLog)
+            rows = TensorBlob.rows(inputs: record.inputs, excluding: modelSettings.neverLog, outputs: record.outputs)
         }
+        let row = PredictionRow(
+            requestID: record.requestID, model: record.model, version: record.version, alias: record.alias, arrivedAt: record.arrivedAt,
+            status: status, latencySeconds: record.totalSeconds, rows: rows, inputs: inputs, outputs: TensorBlob.encode(record.outputs))
         if !queue.push(row) {
             MonitoringMetrics.rowsDropped(model: record.model)
             logger.warning(

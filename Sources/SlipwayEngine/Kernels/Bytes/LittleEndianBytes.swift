@@ -4,10 +4,9 @@
 /// is its little-endian encoding; ``appendReference(_:to:)`` is the byte-by-byte twin it is tested against.
 public enum LittleEndianBytes {
     /// Appends the little-endian bytes of each element, in order.
-    public static func append<T: FixedWidthInteger>(_ values: [T], to out: inout [UInt8]) {
+    public static func append<T: FixedWidthInteger & BitwiseCopyable>(_ values: [T], to out: inout [UInt8]) {
         #if _endian(little)
-            // Safe because: the buffer is a read-only view of the array's contiguous storage, used only inside the closure.
-            values.withUnsafeBytes { out.append(contentsOf: $0) }
+            appendStorage(values, to: &out)
         #else
             appendReference(values, to: &out)
         #endif
@@ -16,8 +15,7 @@ public enum LittleEndianBytes {
     /// Appends the little-endian bytes of each element's IEEE 754 bit pattern, in order.
     public static func append(_ values: [Float], to out: inout [UInt8]) {
         #if _endian(little)
-            // Safe because: a read-only view of the array's contiguous storage (a Float is stored as its bit pattern).
-            values.withUnsafeBytes { out.append(contentsOf: $0) }
+            appendStorage(values, to: &out)
         #else
             appendReference(values, to: &out)
         #endif
@@ -26,8 +24,7 @@ public enum LittleEndianBytes {
     /// Appends the little-endian bytes of each element's IEEE 754 bit pattern, in order.
     public static func append(_ values: [Double], to out: inout [UInt8]) {
         #if _endian(little)
-            // Safe because: a read-only view of the array's contiguous storage (a Double is stored as its bit pattern).
-            values.withUnsafeBytes { out.append(contentsOf: $0) }
+            appendStorage(values, to: &out)
         #else
             appendReference(values, to: &out)
         #endif
@@ -36,11 +33,17 @@ public enum LittleEndianBytes {
     /// Appends the little-endian bytes of each element's IEEE 754 bit pattern, in order.
     public static func append(_ values: [Float16], to out: inout [UInt8]) {
         #if _endian(little)
-            // Safe because: a read-only view of the array's contiguous storage (a Float16 is stored as its bit pattern).
-            values.withUnsafeBytes { out.append(contentsOf: $0) }
+            appendStorage(values, to: &out)
         #else
             appendReference(values, to: &out)
         #endif
+    }
+
+    /// The array's memory as it is: on a little-endian machine, each integer's or float's memory is its
+    /// little-endian encoding (a float is stored as its bit pattern).
+    private static func appendStorage<T: BitwiseCopyable>(_ values: [T], to out: inout [UInt8]) {
+        // Safe because: the buffer is a read-only view of the array's contiguous storage, used only inside the closure.
+        values.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
     /// The plain twin of ``append(_:to:)`` for integers: shifts, one byte at a time.

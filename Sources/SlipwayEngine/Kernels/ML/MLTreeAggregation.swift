@@ -100,8 +100,10 @@ enum MLTreeAggregation {
         leaves: [Int32], count: Int, firstRow: Int, targets: Int, leafTarget: [Int32], leafValue: [T], score: inout [T],
         has: inout [Bool]
     ) {
-        guard count > 0, targets > 0, count <= leaves.count, firstRow >= 0, (firstRow + count) * targets <= score.count,
-            score.count == has.count, leafTarget.count == leafValue.count
+        guard
+            singleWeightArgumentsFit(
+                leaves: leaves, count: count, firstRow: firstRow, targets: targets, leafTarget: leafTarget, leafValue: leafValue,
+                score: score, has: has)
         else { return }
         let nodes = UInt(leafTarget.count)
         leaves.withUnsafeBufferPointer { lb in
@@ -133,13 +135,23 @@ enum MLTreeAggregation {
         }
     }
 
+    /// The sizes both ``addSingleWeights`` and its twin need before they touch anything.
+    static func singleWeightArgumentsFit<T>(
+        leaves: [Int32], count: Int, firstRow: Int, targets: Int, leafTarget: [Int32], leafValue: [T], score: [T], has: [Bool]
+    ) -> Bool {
+        count > 0 && targets > 0 && count <= leaves.count && firstRow >= 0 && (firstRow + count) * targets <= score.count
+            && score.count == has.count && leafTarget.count == leafValue.count
+    }
+
     /// The plain, bounds-checked twin of ``addSingleWeights``.
     static func addSingleWeightsReference<T: BinaryFloatingPoint>(
         leaves: [Int32], count: Int, firstRow: Int, targets: Int, leafTarget: [Int32], leafValue: [T], score: inout [T],
         has: inout [Bool]
     ) {
-        guard count > 0, targets > 0, count <= leaves.count, firstRow >= 0, (firstRow + count) * targets <= score.count,
-            score.count == has.count, leafTarget.count == leafValue.count
+        guard
+            singleWeightArgumentsFit(
+                leaves: leaves, count: count, firstRow: firstRow, targets: targets, leafTarget: leafTarget, leafValue: leafValue,
+                score: score, has: has)
         else { return }
         for r in 0..<count {
             let leaf = Int(leaves[r])
