@@ -135,11 +135,21 @@ let package = Package(
             ],
             swiftSettings: kernelSettings
         ),
+        // MARK: - Storage (SQLite helpers shared by the stores: the bound-insert path of the hot appends)
+        .target(
+            name: "SlipwayStorage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // MARK: - Monitoring (drift statistics and detectors in Drift/ and Detectors/ use the standard library and
         // RealModule only; the prediction log (GRDB) and metrics (swift-metrics) sit beside them)
         .target(
             name: "SlipwayMonitoring",
             dependencies: [
+                "SlipwayStorage",
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,6 +161,7 @@ let package = Package(
         .target(
             name: "SlipwaySecurity",
             dependencies: [
+                "SlipwayStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -226,6 +237,11 @@ let package = Package(
                 "SlipwayRegistry",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SlipwayStorageTests",
+            dependencies: ["SlipwayStorage", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -30,6 +30,16 @@ import Testing
         #expect(entry.hash == "fbebcbd1d7948a08253fd5fea0009a3e62148f119047fab196ba2af4552527c4")
     }
 
+    /// Absent fields and three- and four-digit lengths hash as the format says (Python's hashlib over the same fields).
+    @Test func longAndAbsentFieldsHashAsTheFormatSays() {
+        let entry = AuditEntry(
+            AuditEvent(
+                actor: "k", role: "admin", action: "privacy.erase", model: "m", status: 500, detail: String(repeating: "d", count: 1234),
+                time: Date(timeIntervalSince1970: 1_795_750_788.847)),
+            seq: 12345, prevHash: AuditEntry.genesisHash)
+        #expect(entry.hash == "91a743235ac236ea20119fc1ab1eb0c69d2c9d5fbd9971e7fa8e1b95a30c30cc")
+    }
+
     @Test func anIntactChainVerifies() {
         let entries = Self.chain(5)
         let result = AuditChainVerifier.verify(entries, head: Self.head(entries))

@@ -1,6 +1,7 @@
 import Dispatch
 public import Foundation
 import GRDB
+import SlipwayStorage
 
 /// The prediction log's database (`predictions.sqlite` in the data directory): predictions, the feedback
 /// joined to them, and the alert history. One `DatabasePool` (WAL: readers never wait for the writer);
@@ -179,33 +180,43 @@ public final class PredictionLogStore: Sendable {
             let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM prediction")) ?? 0
             var id = max(sequence, highest)
             var start = 0
+            var singleInsert = BoundInsert(single)
+            var groupInsert = BoundInsert(group)
             while start < rows.count {
                 let count = rows.count - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
-                // Database values made from the concrete types (no existential per value: binding is a large part
-                // of a row's cost).
-                var values: [DatabaseValue] = []
-                values.reserveCapacity(12 * count)
-                for row in rows[start..<(start + count)] {
-                    id += 1
-                    let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
-                    let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
-                    values.append(id.databaseValue)
-                    values.append(row.requestID.databaseValue)
-                    values.append(row.model.databaseValue)
-                    values.append(row.version?.databaseValue ?? .null)
-                    values.append(row.alias?.databaseValue ?? .null)
-                    values.append(row.arrivedAt.databaseValue)
-                    values.append(row.status.databaseValue)
-                    values.append(max(0, row.latencySeconds).databaseValue)
-                    values.append(row.rows.databaseValue)
-                    values.append(Data(inputs.bytes).databaseValue)
-                    values.append(Data(outputs.bytes).databaseValue)
-                    values.append(inputs.keyID?.databaseValue ?? .null)
+                // Values bound straight to SQLite (GRDB's StatementArguments cost more per row than the insert).
+                if count == 1 {
+                    try bind(rows[start..<(start + count)], from: &id, to: &singleInsert, sealer: sealer)
+                } else {
+                    try bind(rows[start..<(start + count)], from: &id, to: &groupInsert, sealer: sealer)
                 }
-                try (count == 1 ? single : group).execute(arguments: StatementArguments(values))
                 start += count
             }
         }
+    }
+
+    /// Binds `rows` (the next ids after `id`) to `insert` and executes it.
+    private func bind(
+        _ rows: ArraySlice<PredictionRow>, from id: inout Int64, to insert: inout BoundInsert, sealer: (any RecordSealer)?
+    ) throws {
+        for row in rows {
+            id += 1
+            let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
+            let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
+            insert.bind(id)
+            insert.bind(row.requestID)
+            insert.bind(row.model)
+            insert.bind(row.version)
+            insert.bind(row.alias)
+            insert.bind(row.arrivedAt)
+            insert.bind(row.status)
+            insert.bind(max(0, row.latencySeconds))
+            insert.bind(row.rows)
+            insert.bind(Data(inputs.bytes))
+            insert.bind(Data(outputs.bytes))
+            insert.bind(inputs.keyID)
+        }
+        try insert.execute()
     }
 
     // MARK: Reading

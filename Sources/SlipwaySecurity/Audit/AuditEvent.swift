@@ -89,12 +89,17 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         // The bytes of "length:value;" per field ("-;" for none), appended without intermediate strings.
         var text: [UInt8] = []
         text.reserveCapacity(320)
+        // The decimal digits of a count (no intermediate String: this runs once per field of every request's entry).
+        func appendDecimal(_ count: Int) {
+            if count >= 10 { appendDecimal(count / 10) }
+            text.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: count % 10))
+        }
         func field(_ value: String?) {
             guard let value else {
                 text.append(contentsOf: [UInt8(ascii: "-"), UInt8(ascii: ";")])
                 return
             }
-            text.append(contentsOf: String(value.utf8.count).utf8)
+            appendDecimal(value.utf8.count)
             text.append(UInt8(ascii: ":"))
             text.append(contentsOf: value.utf8)
             text.append(UInt8(ascii: ";"))

@@ -10,14 +10,18 @@ enum SecureRandom {
 /// Lower-case hexadecimal.
 enum Hex {
     static func string(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+        let bytes = Array(bytes)
         var out: [UInt8] = []
+        out.reserveCapacity(2 * bytes.count)
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
+            out.append(digit(b >> 4))
+            out.append(digit(b & 15))
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The lowercase hex digit of a nibble.
+    private static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble }
 
     static func bytes(_ text: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(text.utf8)

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import SlipwayStorage
+import Testing
+
+@Suite struct BoundInsertTests {
+    static let columns = "(id INTEGER PRIMARY KEY, i INTEGER, n INTEGER, r REAL, t TEXT, b BLOB)"
+
+    func makeQueue() throws -> DatabaseQueue {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE bound \(Self.columns); CREATE TABLE reference \(Self.columns)")
+            try db.execute(sql: "CREATE TABLE checked (v INTEGER NOT NULL CHECK (v >= 0))")
+        }
+        return queue
+    }
+
+    struct Sample {
+        var id: Int64
+        var i: Int?
+        var r: Double
+        var t: String?
+        var b: Data?
+    }
+
+    static func randomSample(_ id: Int64, _ g: inout some RandomNumberGenerator) -> Sample {
+        let strings = ["", "a", "naïve – ünïcödé 🎉", String(repeating: "x", count: 300), "quote ' \" ; --"]
+        let i: Int? = Bool.random(using: &g) ? nil : [Int.min, -1, 0, 1, Int.max, Int.random(in: -1_000_000...1_000_000, using: &g)].randomElement(using: &g)
+        let r = [0.0, -0.0, 1.5, -1e300, 1e-300, .pi, Double.random(in: -1e6...1e6, using: &g)].randomElement(using: &g) ?? 0
+        let t: String? = Bool.random(using: &g) ? nil : strings.randomElement(using: &g)
+        let b: Data? =
+            Bool.random(using: &g) ? nil : Data((0..<Int.random(in: 0...64, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) })
+        return Sample(id: id, i: i, r: r, t: t, b: b)
+    }
+
+    /// The same random rows written through `BoundInsert` and through GRDB's `execute(arguments:)` read back equal,
+    /// NULLs, empty texts and blobs, extreme integers and reals included.
+    @Test func randomRowsMatchGRDBArguments() throws {
+        let queue = try makeQueue()
+        var g = SystemRandomNumberGenerator()
+        let samples = (1...300).map { Self.randomSample(Int64($0), &g) }
+        try queue.write { db in
+            for sample in samples {
+                var insert = BoundInsert(try db.cachedStatement(sql: "INSERT INTO bound (id, i, n, r, t, b) VALUES (?, ?, ?, ?, ?, ?)"))
+                insert.bind(sample.id)
+                insert.bind(sample.i)
+                insert.bindNull()
+                insert.bind(sample.r)
+                insert.bind(sample.t)
+                insert.bind(sample.b)
+                try insert.execute()
+                // The reference states an empty blob as a literal (GRDB's arguments would bind an empty Data as NULL).
+                let emptyBlob = sample.b?.isEmpty == true
+                try db.execute(
+                    sql: "INSERT INTO reference (id, i, n, r, t, b) VALUES (?, ?, NULL, ?, ?, \(emptyBlob ? "x''" : "?"))",
+                    arguments: emptyBlob ? [sample.id, sample.i, sample.r, sample.t] : [sample.id, sample.i, sample.r, sample.t, sample.b])
+            }
+        }
+        try queue.read { db in
+            let sql = "SELECT id, i, n, r, t, b, typeof(i), typeof(n), typeof(r), typeof(t), typeof(b) FROM %@ ORDER BY id"
+            let bound = try Row.fetchAll(db, sql: sql.replacingOccurrences(of: "%@", with: "bound"))
+            let reference = try Row.fetchAll(db, sql: sql.replacingOccurrences(of: "%@", with: "reference"))
+            #expect(bound.count == samples.count)
+            #expect(bound == reference)
+            for (row, sample) in zip(bound, samples) {
+                #expect(row["b"] as Data? == sample.b)
+                #expect(row["t"] as String? == sample.t)
+            }
+        }
+    }
+
+    /// A statement SQLite refuses throws with SQLite's message and the SQL, writes nothing, and leaves the cached
+    /// statement usable for the next row.
+    @Test func refusedRowThrowsAndStatementStaysUsable() throws {
+        let queue = try makeQueue()
+        try queue.write { db in
+            let sql = "INSERT INTO checked (v) VALUES (?)"
+            var insert = BoundInsert(try db.cachedStatement(sql: sql))
+            insert.bind(Int64(1))
+            try insert.execute()
+            insert.bind(Int64(-5))
+            do {
+                try insert.execute()
+                Issue.record("a broken CHECK constraint must throw")
+            } catch let error as DatabaseError {
+                #expect(error.resultCode == .SQLITE_CONSTRAINT)
+                #expect(error.message?.contains("CHECK constraint failed") == true)
+                #expect(error.sql == sql)
+            }
+            insert.bind(Int64(2))
+            try insert.execute()
+            insert.bind(nil as Int?)
+            #expect(throws: DatabaseError.self) { try insert.execute() }
+        }
+        let values = try queue.read { db in try Int.fetchAll(db, sql: "SELECT v FROM checked ORDER BY rowid") }
+        #expect(values == [1, 2])
+    }
+
+    /// Too few or too many values throw before anything is stepped.
+    @Test func wrongValueCountThrows() throws {
+        let queue = try makeQueue()
+        try queue.write { db in
+            var insert = BoundInsert(try db.cachedStatement(sql: "INSERT INTO checked (v) VALUES (?)"))
+            do {
+                try insert.execute()
+                Issue.record("no value for one parameter must throw")
+            } catch let error as DatabaseError {
+                #expect(error.resultCode == .SQLITE_MISUSE)
+                #expect(error.message?.contains("0 values bound, the statement takes 1") == true)
+            }
+            insert.bind(Int64(1))
+            insert.bind(Int64(2))
+            #expect(insert.boundCount == 2)
+            do {
+                try insert.execute()
+                Issue.record("two values for one parameter must throw")
+            } catch let error as DatabaseError {
+                // SQLite refuses the second value (no such parameter): named with its index.
+                #expect(error.resultCode == .SQLITE_RANGE)
+                #expect(error.message?.contains("cannot bind parameter 2") == true)
+            }
+            #expect(insert.boundCount == 0)
+        }
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checked") } == 0)
+    }
+}
