@@ -25,7 +25,8 @@ import Testing
 
     static func randomSample(_ id: Int64, _ g: inout some RandomNumberGenerator) -> Sample {
         let strings = ["", "a", "naïve – ünïcödé 🎉", String(repeating: "x", count: 300), "quote ' \" ; --"]
-        let i: Int? = Bool.random(using: &g) ? nil : [Int.min, -1, 0, 1, Int.max, Int.random(in: -1_000_000...1_000_000, using: &g)].randomElement(using: &g)
+        let i: Int? =
+            Bool.random(using: &g) ? nil : [Int.min, -1, 0, 1, Int.max, Int.random(in: -1_000_000...1_000_000, using: &g)].randomElement(using: &g)
         let r = [0.0, -0.0, 1.5, -1e300, 1e-300, .pi, Double.random(in: -1e6...1e6, using: &g)].randomElement(using: &g) ?? 0
         let t: String? = Bool.random(using: &g) ? nil : strings.randomElement(using: &g)
         let b: Data? =
@@ -66,6 +67,29 @@ import Testing
                 #expect(row["b"] as Data? == sample.b)
                 #expect(row["t"] as String? == sample.t)
             }
+        }
+    }
+
+    /// Texts are bound whole (a NUL inside included) and blobs from byte arrays, empty ones as empty blobs.
+    @Test func textsWithNULAndByteBlobsAreKeptWhole() throws {
+        let queue = try makeQueue()
+        try queue.write { db in
+            var insert = BoundInsert(try db.cachedStatement(sql: "INSERT INTO bound (id, t, b) VALUES (?, ?, ?)"))
+            insert.bind(Int64(1))
+            insert.bind("a\u{0}b" as String?)
+            insert.bind(bytes: [1, 0, 2])
+            try insert.execute()
+            insert.bind(Int64(2))
+            insert.bind("" as String?)
+            insert.bind(bytes: [])
+            try insert.execute()
+        }
+        try queue.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT CAST(t AS BLOB) AS t, b, typeof(t) AS tt, typeof(b) AS tb FROM bound ORDER BY id")
+            #expect(rows.map { $0["t"] as Data } == [Data([97, 0, 98]), Data()])
+            #expect(rows.map { $0["b"] as Data } == [Data([1, 0, 2]), Data()])
+            #expect(rows.map { $0["tt"] as String } == ["text", "text"])
+            #expect(rows.map { $0["tb"] as String } == ["blob", "blob"])
         }
     }
 
@@ -115,9 +139,8 @@ import Testing
                 try insert.execute()
                 Issue.record("two values for one parameter must throw")
             } catch let error as DatabaseError {
-                // SQLite refuses the second value (no such parameter): named with its index.
-                #expect(error.resultCode == .SQLITE_RANGE)
-                #expect(error.message?.contains("cannot bind parameter 2") == true)
+                #expect(error.resultCode == .SQLITE_MISUSE)
+                #expect(error.message?.contains("2 values bound, the statement takes 1") == true)
             }
             #expect(insert.boundCount == 0)
         }

@@ -212,8 +212,8 @@ public final class PredictionLogStore: Sendable {
             insert.bind(row.status)
             insert.bind(max(0, row.latencySeconds))
             insert.bind(row.rows)
-            insert.bind(Data(inputs.bytes))
-            insert.bind(Data(outputs.bytes))
+            insert.bind(bytes: inputs.bytes)
+            insert.bind(bytes: outputs.bytes)
             insert.bind(inputs.keyID)
         }
         try insert.execute()
