@@ -52,9 +52,22 @@ import Testing
         "[[1,2],[3,4],[5,6]]", "[[[1],[2]],[[3],[4]]]", "[[1,2],[3]]", "[[1],2]", "[1,[2]]", "[1,]", "[,1]", "[1 2]",
         "[01]", "[1.]", "[.5]", "[1e]", "[-]", "[1,true]", "[null]", "[\"a\"]", "[{}]", "[[1,2],[3,\"x\"]]", "1", "",
         "[1", "[[1,2]", "[1]]", "[1e5,2.25E-2,-3.125]", "[\t1,\n2\r]", "[[],[]]", "[[],[1]]",
+        "[0.0000000000000000000001]", "[1.50000000000000000000]", "[1234567890123456789]", "[12345678901234567890]",
+        "[-0.000000000000000001e2]", "[9007199254740992.5]", "[0.1e-22]", "[100000000000000000000000e-22]",
     ])
     func agreesWithTheReferenceOnEdgeCases(_ text: String) {
         #expect(Self.fast(text) == Self.reference(text), "\(text)")
+    }
+
+    /// The capacity a shape promises only sizes the output: any value, absurd ones included, reads the same.
+    @Test func theExpectedCountOnlySizesTheOutput() {
+        for expected in [0, 1, 3, 1_000, Int.max / 2] {
+            var s = JSONScanner("[[1,2.5],[3,-4e2]]")
+            var out: [Double] = []
+            let shape = try? s.scanNumbers(into: &out, reserving: expected) { index, _ in NotANumber(index: index, kind: "") }
+            #expect(shape == [2, 2] && out == [1, 2.5, 3, -400], "expected \(expected)")
+            #expect(out.capacity < 1_000_000)
+        }
     }
 
     @Test func agreesWithTheReferenceOnRandomArrays() {
@@ -80,7 +93,7 @@ import Testing
     }
 
     static func randomNumber(_ g: inout SystemRandomNumberGenerator) -> String {
-        switch Int.random(in: 0..<6, using: &g) {
+        switch Int.random(in: 0..<7, using: &g) {
         case 0: return String(Int64.random(in: -1_000_000...1_000_000, using: &g))
         case 1: return Float(bitPattern: UInt32.random(in: 0...0x7F7F_FFFF, using: &g)).description
         case 2:
@@ -88,12 +101,25 @@ import Testing
             return d.isFinite ? d.description : "1.5"
         case 3: return String(format4: Double.random(in: -1000...1000, using: &g))
         case 4: return "\(Int.random(in: 1...9, using: &g))e\(Int.random(in: -30...30, using: &g))"
+        case 5:
+            // 1 to 25 digits around the 19-digit exact limit, leading and trailing zeros included.
+            let digits = (0..<Int.random(in: 1...25, using: &g)).map { _ in String(Int.random(in: 0...9, using: &g)) }.joined()
+            let point = Int.random(in: 0...digits.count, using: &g)
+            let whole = point == 0 ? "0" : String(digits.prefix(point)).replacingLeadingZeros
+            let fraction = String(digits.dropFirst(point))
+            return fraction.isEmpty ? whole : "\(whole).\(fraction)"
         default: return "-\(UInt64.random(in: 0...UInt64.max, using: &g))"
         }
     }
 }
 
 extension String {
+    /// Without leading zeros ("0" when nothing else is left), as a JSON number's integer part must be.
+    fileprivate var replacingLeadingZeros: String {
+        let trimmed = drop { $0 == "0" }
+        return trimmed.isEmpty ? "0" : String(trimmed)
+    }
+
     /// A decimal with four fraction digits, like the bench's request bodies.
     fileprivate init(format4 d: Double) {
         let scaled = (d * 10_000).rounded()

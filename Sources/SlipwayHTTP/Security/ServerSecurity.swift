@@ -168,9 +168,11 @@ public final class ServerSecurity: Sendable {
         keys.withLock { $0 = snapshot }
     }
 
-    /// The PII redactor of a model.
-    public func redactor(for model: String, configuration: SlipwayConfiguration) -> PIIRedactor {
-        PIIRedactor(key: privacyHashKey, fields: configuration.settings(for: model).privacy.pii)
+    /// The PII redactor of a model; nil when it has no PII fields (the logging path asks once per request, and a
+    /// redactor holds a keyed hasher: none is made for nothing to redact).
+    public func redactor(for model: String, configuration: SlipwayConfiguration) -> PIIRedactor? {
+        let fields = configuration.settings(for: model).privacy.pii
+        return fields.isEmpty ? nil : PIIRedactor(key: privacyHashKey, fields: fields)
     }
 
     /// The background re-encryption of `stores` under the current data key, when encryption is on.

@@ -3,21 +3,27 @@ extension JSONScanner {
     /// nested shape (the length at each level; `[0]` for `[]`).
     ///
     /// This is the tensor-data path: one loop over the bytes, no `JSONValue` per element and no closure per
-    /// element. Plain decimals (up to 19 significant digits, exponents within ±22) are converted exactly
+    /// element. Plain decimals (up to 19 digits, exponents within ±22) are converted exactly
     /// (Clinger's fast path); anything else — long mantissas, large exponents, `NaN`, `Infinity`, big
     /// integers — goes through ``parseValue(depth:)`` so the result is the same as reading each element as a
     /// `JSONValue` and taking its `doubleValue`. Structure errors (ragged rows, missing brackets) throw
     /// `JSONSyntaxError` with the same messages as ``scanArray(maxRank:_:)``; an element that is not a number
-    /// throws what `nonNumber(index, value)` returns.
+    /// throws what `nonNumber(index, value)` returns. `expected` (the element count a shape promises) sizes `out`
+    /// once instead of growing it.
     public mutating func scanNumbers<T: BinaryFloatingPoint>(
-        into out: inout [T], maxRank: Int = 32, nonNumber: (_ index: Int, _ value: JSONValue) -> any Error
+        into out: inout [T], reserving expected: Int = 0, maxRank: Int = 32, nonNumber: (_ index: Int, _ value: JSONValue) -> any Error
     ) throws -> [Int] {
         let b = bytes
         let n = b.count
+        // Room for the elements the caller expects (a tensor's shape), bounded by what the bytes left can hold
+        // (two per element at least: a digit and a comma), so a shape cannot make it reserve more than the body.
+        if expected > 0 { out.reserveCapacity(min(expected, (n - offset) / 2 + 1)) }
         let powers = Self.powersOfTen
         var i = offset
         var lengths = [Int](repeating: -1, count: max(maxRank, 1))
+        // Elements read so far at each open level above the current one; the current level's count is `count`.
         var counts = [Int](repeating: 0, count: max(maxRank, 1))
+        var count = 0
         var leafLevel = -1
         var deepest = 0
         var level = 0
@@ -34,15 +40,16 @@ extension JSONScanner {
         while true {
             while i < n, isSpace(b[i]) { i += 1 }
             if !afterValue {
-                if i < n, b[i] == UInt8(ascii: "]"), counts[level] == 0 {
+                if i < n, b[i] == UInt8(ascii: "]"), count == 0 {
                     i += 1
                 } else if i < n, b[i] == UInt8(ascii: "[") {
                     offset = i
                     guard level + 1 < maxRank else { throw error("array nested deeper than \(maxRank) levels") }
                     if leafLevel >= 0, leafLevel <= level { throw error("ragged nested array: mixes arrays and scalars") }
+                    counts[level] = count
                     level += 1
                     deepest = max(deepest, level)
-                    counts[level] = 0
+                    count = 0
                     i += 1
                     continue
                 } else {
@@ -58,39 +65,35 @@ extension JSONScanner {
                         negative = true
                         i += 1
                     }
+                    // Every digit goes into the mantissa; up to 19 of them (leading zeros included) it is exact.
                     var mantissa: UInt64 = 0
-                    var significant = 0
-                    var exact = true
                     var exponent = 0
                     var isInteger = true
                     let intStart = i
-                    while i < n, b[i] &- 0x30 < 10 {
-                        if significant < 19 {
-                            mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
-                            if mantissa > 0 { significant += 1 }
-                        } else {
-                            exact = false
-                        }
+                    while i < n {
+                        let digit = b[i] &- 0x30
+                        guard digit < 10 else { break }
+                        mantissa = mantissa &* 10 &+ UInt64(digit)
                         i += 1
                     }
                     let intDigits = i - intStart
-                    if intDigits == 0 || (intDigits > 1 && b[intStart] == UInt8(ascii: "0")) { exact = false }
+                    var exact = intDigits > 0 && (intDigits == 1 || b[intStart] != UInt8(ascii: "0"))
+                    var digits = intDigits
                     if exact, i < n, b[i] == UInt8(ascii: ".") {
                         isInteger = false
                         i += 1
                         let fractionStart = i
-                        while i < n, b[i] &- 0x30 < 10 {
-                            if significant < 19 {
-                                mantissa = mantissa &* 10 &+ UInt64(b[i] &- 0x30)
-                                if mantissa > 0 { significant += 1 }
-                                exponent -= 1
-                            } else {
-                                exact = false
-                            }
+                        while i < n {
+                            let digit = b[i] &- 0x30
+                            guard digit < 10 else { break }
+                            mantissa = mantissa &* 10 &+ UInt64(digit)
                             i += 1
                         }
+                        exponent = fractionStart - i
+                        digits -= exponent
                         if i == fractionStart { exact = false }
                     }
+                    if digits > 19 { exact = false }
                     if exact, i < n, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
                         isInteger = false
                         i += 1
@@ -122,7 +125,7 @@ extension JSONScanner {
                         i = offset
                     }
                     index += 1
-                    counts[level] += 1
+                    count += 1
                     afterValue = true
                     continue
                 }
@@ -140,16 +143,16 @@ extension JSONScanner {
             }
             // A level closed: its length must agree with its siblings'.
             if lengths[level] >= 0 {
-                if lengths[level] != counts[level] {
+                if lengths[level] != count {
                     offset = i
-                    throw error("ragged nested array: rows of length \(lengths[level]) and \(counts[level])")
+                    throw error("ragged nested array: rows of length \(lengths[level]) and \(count)")
                 }
             } else {
-                lengths[level] = counts[level]
+                lengths[level] = count
             }
             if level == 0 { break }
             level -= 1
-            counts[level] += 1
+            count = counts[level] + 1
             afterValue = true
         }
         offset = i

@@ -151,7 +151,7 @@ extension InferenceRequest {
                     parameters = try s.parseValue()
                 case "data":
                     if let datatype {
-                        data = try decodeData(&s, datatype, label(name))
+                        data = try decodeData(&s, datatype, label(name), expected: shape.flatMap(Shape.elementCount) ?? 0)
                     } else {
                         let start = s.offset
                         try s.skipValue()
@@ -200,7 +200,7 @@ extension InferenceRequest {
     }
 
     /// Scans `data` into storage of `datatype`, flat or nested.
-    static func decodeData(_ s: inout JSONScanner, _ datatype: DataType, _ label: String) throws -> (
+    static func decodeData(_ s: inout JSONScanner, _ datatype: DataType, _ label: String, expected: Int = 0) throws -> (
         storage: TensorStorage, nestedShape: [Int]
     ) {
         if s.peek() != UInt8(ascii: "[") {
@@ -216,11 +216,11 @@ extension InferenceRequest {
         switch datatype {
         case .float32:
             var out: [Float] = []
-            let shape = try s.scanNumbers(into: &out, nonNumber: numberError)
+            let shape = try s.scanNumbers(into: &out, reserving: expected, nonNumber: numberError)
             return (.float32(out), shape)
         case .float64:
             var out: [Double] = []
-            let shape = try s.scanNumbers(into: &out, nonNumber: numberError)
+            let shape = try s.scanNumbers(into: &out, reserving: expected, nonNumber: numberError)
             return (.float64(out), shape)
         case .float16, .bfloat16:
             var out: [Float] = []
