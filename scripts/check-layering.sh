@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Dependencies point one way (DEVELOPERS.md, style.md §7.2): the tensor and engine targets import
+# Dependencies point one way (../shared/docs/style.md §7.2): the tensor and engine targets import
 # nothing server-side, and no Unsafe pointer code outside a Kernels folder (the engine's kernels, the storage kernel).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -24,7 +24,7 @@ import Testing
     }
 
     static func randomSample(_ id: Int64, _ g: inout some RandomNumberGenerator) -> Sample {
-        let strings = ["", "a", "naïve – ünïcödé 🎉", String(repeating: "x", count: 300), "quote ' \" ; --"]
+        let strings = ["", "a", "naïve – ünïcödé 🎉", String(repeating: "x", count: 300), "quote ' \" ; --", "before\u{0}after"]
         let i: Int? =
             Bool.random(using: &g) ? nil : [Int.min, -1, 0, 1, Int.max, Int.random(in: -1_000_000...1_000_000, using: &g)].randomElement(using: &g)
         let r = [0.0, -0.0, 1.5, -1e300, 1e-300, .pi, Double.random(in: -1e6...1e6, using: &g)].randomElement(using: &g) ?? 0
@@ -65,13 +65,14 @@ import Testing
             #expect(bound == reference)
             for (row, sample) in zip(bound, samples) {
                 #expect(row["b"] as Data? == sample.b)
-                #expect(row["t"] as String? == sample.t)
+                #expect(row["t"] as String? == sample.t.map { String($0.prefix { $0 != "\u{0}" }) })
             }
         }
     }
 
-    /// Texts are bound whole (a NUL inside included) and blobs from byte arrays, empty ones as empty blobs.
-    @Test func textsWithNULAndByteBlobsAreKeptWhole() throws {
+    /// Texts end at a first NUL, as GRDB binds and reads them (so lookups through GRDB find what was written);
+    /// blobs come from byte arrays, empty ones as empty blobs.
+    @Test func textsStopAtNULAsGRDBsAndByteBlobsAreKeptWhole() throws {
         let queue = try makeQueue()
         try queue.write { db in
             var insert = BoundInsert(try db.cachedStatement(sql: "INSERT INTO bound (id, t, b) VALUES (?, ?, ?)"))
@@ -83,14 +84,35 @@ import Testing
             insert.bind("" as String?)
             insert.bind(bytes: [])
             try insert.execute()
+            try db.execute(sql: "INSERT INTO reference (id, t) VALUES (1, ?)", arguments: ["a\u{0}b"])
         }
         try queue.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT CAST(t AS BLOB) AS t, b, typeof(t) AS tt, typeof(b) AS tb FROM bound ORDER BY id")
-            #expect(rows.map { $0["t"] as Data } == [Data([97, 0, 98]), Data()])
+            #expect(rows.map { $0["t"] as Data } == [Data([97]), Data()])
             #expect(rows.map { $0["b"] as Data } == [Data([1, 0, 2]), Data()])
             #expect(rows.map { $0["tt"] as String } == ["text", "text"])
             #expect(rows.map { $0["tb"] as String } == ["blob", "blob"])
+            // What GRDB itself writes for the same string, and finds when it looks the value up.
+            #expect(try Data.fetchOne(db, sql: "SELECT CAST(t AS BLOB) FROM reference WHERE id = 1") == Data([97]))
+            #expect(try Int.fetchOne(db, sql: "SELECT id FROM bound WHERE t = ?", arguments: ["a\u{0}b"]) == 1)
         }
+    }
+
+    /// A cached statement GRDB has just run (it leaves it un-reset) takes a bound insert, and GRDB can run it again
+    /// after one.
+    @Test func aStatementGRDBRanTakesABoundInsertAndBack() throws {
+        let queue = try makeQueue()
+        try queue.write { db in
+            let sql = "INSERT INTO checked (v) VALUES (?)"
+            try db.cachedStatement(sql: sql).execute(arguments: [1])
+            var insert = BoundInsert(try db.cachedStatement(sql: sql))
+            insert.bind(Int64(2))
+            try insert.execute()
+            try db.cachedStatement(sql: sql).execute(arguments: [3])
+            insert.bind(Int64(4))
+            try insert.execute()
+        }
+        #expect(try queue.read { db in try Int.fetchAll(db, sql: "SELECT v FROM checked ORDER BY rowid") } == [1, 2, 3, 4])
     }
 
     /// A statement SQLite refuses throws with SQLite's message and the SQL, writes nothing, and leaves the cached

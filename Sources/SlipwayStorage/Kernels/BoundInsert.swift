@@ -14,7 +14,10 @@ import GRDBSQLite
 /// rows both ways and compares them.
 ///
 /// Use it inside a GRDB write (`pool.write`), on statements from `cachedStatement(sql:)` or `makeStatement(sql:)`
-/// that return no rows (INSERT, UPDATE, DELETE).
+/// that return no rows (INSERT, UPDATE, DELETE; not `RETURNING`). It steps the statement itself, so GRDB's own
+/// bookkeeping around a statement is skipped: transaction observers are not told (the stores using it have none),
+/// an interrupt comes back as a `DatabaseError`, and the statement stays in the cache after a failure (reset and
+/// unbound, so it is reusable). Texts are bound as GRDB binds and reads them: up to a first NUL character.
 ///
 /// ```swift
 /// try pool.write { db in
@@ -26,8 +29,9 @@ import GRDBSQLite
 /// ```
 ///
 /// Too few or too many values, a value SQLite refuses (a blob over its size limit) or a failing step (a broken
-/// constraint) throw a `DatabaseError` naming the statement; nothing of that execution is written, and the
-/// statement is reset and unbound either way, so the connection's statement cache stays usable.
+/// constraint) throw a `DatabaseError` naming the statement; nothing of that execution is written (SQLite undoes a
+/// failed statement), and the statement is reset and unbound either way, so the connection's statement cache stays
+/// usable.
 public struct BoundInsert {
     let statement: Statement
     /// One value per parameter, in order; texts and blobs as ranges of `arena`.
@@ -60,11 +64,13 @@ public struct BoundInsert {
     /// Binds the next parameter to a real.
     public mutating func bind(_ value: Double) { values.append(.real(value)) }
 
-    /// Binds the next parameter to a text (all of it, NUL characters included), or NULL.
+    /// Binds the next parameter to a text, or NULL. As GRDB binds a `String` (and reads one back), a text ends at
+    /// its first NUL character, so what is written is what GRDB's queries and lookups see.
     public mutating func bind(_ value: String?) {
         guard let value else { return values.append(.null) }
         let start = arena.count
-        arena.append(contentsOf: value.utf8)
+        let utf8 = value.utf8
+        if let nul = utf8.firstIndex(of: 0) { arena.append(contentsOf: utf8[..<nul]) } else { arena.append(contentsOf: utf8) }
         values.append(.text(start: start, count: arena.count - start))
         arena.append(0)
     }
@@ -87,7 +93,8 @@ public struct BoundInsert {
     /// Binds the next parameter to NULL.
     public mutating func bindNull() { values.append(.null) }
 
-    /// Binds the values, steps the statement once, then resets and unbinds it (and forgets the values).
+    /// Binds the values, steps the statement once, then resets and unbinds it (and forgets the values). A statement
+    /// that returns rows is refused (after SQLite ran it: `RETURNING` is not supported).
     /// Throws when the count of values is not the statement's, when SQLite refuses a value, or when it refuses the
     /// change; nothing of this execution is written then (SQLite undoes the statement's partial effects).
     public mutating func execute() throws {
@@ -109,6 +116,8 @@ public struct BoundInsert {
                 sqlite3_reset(handle)
                 sqlite3_clear_bindings(handle)
             }
+            // GRDB leaves a statement it ran un-reset, and SQLite refuses bindings until it is.
+            sqlite3_reset(handle)
             for (offset, value) in values.enumerated() {
                 let index = CInt(offset + 1)
                 let code = Self.bind(value, at: index, of: handle, from: arena)
@@ -134,10 +143,12 @@ public struct BoundInsert {
         case .real(let real):
             return sqlite3_bind_double(handle, index, real)
         case .text(let start, let count):
+            guard count <= Int(Int32.max) else { return SQLITE_TOOBIG }
             // Unsafe: a text is followed by its NUL in the arena, so the arena is never empty here.
             guard let base = arena.baseAddress else { return SQLITE_MISUSE }
             return sqlite3_bind_text(handle, index, (base + start).assumingMemoryBound(to: CChar.self), CInt(count), nil)
         case .blob(let start, let count):
+            guard count <= Int(Int32.max) else { return SQLITE_TOOBIG }
             guard count > 0, let base = arena.baseAddress else { return sqlite3_bind_zeroblob(handle, index, 0) }
             // Unsafe: the blob's bytes are arena[start ..< start + count], pinned for the step.
             return sqlite3_bind_blob(handle, index, base + start, CInt(count), nil)
