@@ -10,9 +10,9 @@ enum SecureRandom {
 /// Lower-case hexadecimal.
 enum Hex {
     static func string(_ bytes: some Sequence<UInt8>) -> String {
-        let bytes = Array(bytes)
+        // Room for a SHA-256 digest (the common case) without copying the sequence first.
         var out: [UInt8] = []
-        out.reserveCapacity(2 * bytes.count)
+        out.reserveCapacity(max(64, 2 * bytes.underestimatedCount))
         for b in bytes {
             out.append(digit(b >> 4))
             out.append(digit(b & 15))
