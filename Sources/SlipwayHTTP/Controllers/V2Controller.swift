@@ -66,7 +66,7 @@ public struct V2Controller: Sendable {
         let body = [UInt8](buffer: buffer)
         let models = self.models
         // A cheap model's request completes inline, before `result()` is asked: no suspension then.
-        let handoff = CompletionHandoff()
+        let handoff = CompletionHandoff<Result<EncodedResponse, InferenceError>>()
         models.infer(body: body, jsonLength: jsonLength, model: name, version: version, requestID: context.requestID) { handoff.complete($0) }
         let result = await handoff.result()
         let encoded = try result.get()

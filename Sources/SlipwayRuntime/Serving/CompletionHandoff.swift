@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Hands an inference's completion-callback result to an async caller without suspending it when the callback already ran.
+/// Hands a completion-callback result to an async caller without suspending it when the callback already ran.
 ///
 /// ``ServedModels/infer(body:jsonLength:model:version:requestID:completion:)`` calls its completion on the caller's
 /// thread when a cheap model's request runs inline, and later on a pool thread otherwise. A continuation would
@@ -8,14 +8,11 @@ import Synchronization
 /// request); ``result()`` returns at once when the result is already here and suspends only when it is not.
 ///
 /// ```swift
-/// let handoff = CompletionHandoff()
+/// let handoff = CompletionHandoff<Result<EncodedResponse, InferenceError>>()
 /// models.infer(body: body, jsonLength: nil, model: "iris", version: nil) { handoff.complete($0) }
 /// let result = await handoff.result()
 /// ```
-public final class CompletionHandoff: Sendable {
-    /// Concrete, not generic: a generic class made per request cost its metadata lookup on every request.
-    public typealias Value = Result<EncodedResponse, InferenceError>
-
+public final class CompletionHandoff<Value: Sendable>: Sendable {
     private enum State {
         case pending
         case done(Value)

@@ -9,11 +9,6 @@ import Synchronization
 public struct EncodedResponse: Sendable {
     public var body: [UInt8]
     public var jsonLength: Int?
-
-    public init(body: [UInt8], jsonLength: Int? = nil) {
-        self.body = body
-        self.jsonLength = jsonLength
-    }
 }
 
 extension ServedModels {
