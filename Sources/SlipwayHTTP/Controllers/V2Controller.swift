@@ -65,10 +65,11 @@ public struct V2Controller: Sendable {
         let buffer = try await request.body.collect(upTo: configuration.maxBodySize)
         let body = [UInt8](buffer: buffer)
         let models = self.models
-        // A cheap model's request completes inline, before `result()` is asked: no suspension then.
-        let handoff = CompletionHandoff<Result<EncodedResponse, InferenceError>>()
-        models.infer(body: body, jsonLength: jsonLength, model: name, version: version, requestID: context.requestID) { handoff.complete($0) }
-        let result = await handoff.result()
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<EncodedResponse, InferenceError>, Never>) in
+            models.infer(body: body, jsonLength: jsonLength, model: name, version: version, requestID: context.requestID) {
+                continuation.resume(returning: $0)
+            }
+        }
         let encoded = try result.get()
         guard let outputJSONLength = encoded.jsonLength else { return Self.json(encoded.body) }
         return Response(
