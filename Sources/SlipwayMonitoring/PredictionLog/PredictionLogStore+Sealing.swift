@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// How many cells of the prediction log are plain or sealed, by key.
 public struct SealingStatus: Sendable, Equatable {
@@ -12,8 +13,10 @@ public struct SealingStatus: Sendable, Equatable {
 }
 
 extension PredictionLogStore {
-    /// Rows not sealed by `keyID` (plain ones included), found through the `sealed_with` index.
+    /// Rows not sealed by `keyID` (plain ones included), found through the `sealed_with` index (feedback).
     static let notSealedBy = "(sealed_with IS NULL OR sealed_with < ? OR sealed_with > ?)"
+    /// Prediction rows sealed by another key than `keyID`, found through the partial `sealed_with` index.
+    static let sealedByAnother = "sealed_with IS NOT NULL AND (sealed_with < ? OR sealed_with > ?)"
 
     /// Re-encrypts up to `limit` rows (predictions, then feedback) that are plain or sealed by another key
     /// than `sealer.currentKeyID`, in one transaction; returns how many rows changed (0 when none are left).
@@ -21,10 +24,24 @@ extension PredictionLogStore {
     /// batch with an error naming the key.
     public func resealBatch(with sealer: any RecordSealer, limit: Int) throws(PredictionLogError) -> Int {
         let current = sealer.currentKeyID
-        return try write { db in
+        let (changed, plainFrom) = try write { db -> (Int, Int64?) in
             var changed = 0
-            let predictions = try Int64.fetchAll(
-                db, sql: "SELECT id FROM prediction WHERE \(Self.notSealedBy) LIMIT ?", arguments: [current, current, max(1, limit)])
+            var plainFrom: Int64? = nil
+            // Rows under older keys through the partial index; then plain rows, walking row ids from the watermark
+            // (plain rows are not in the index), so the walk over a large plain log stays linear across batches.
+            var predictions = try Int64.fetchAll(
+                db, sql: "SELECT id FROM prediction WHERE \(Self.sealedByAnother) LIMIT ?", arguments: [current, current, max(1, limit)])
+            if predictions.count < limit {
+                let from = plainRowsFrom.withLock { $0 }
+                let wanted = limit - predictions.count
+                let plain = try Int64.fetchAll(
+                    db, sql: "SELECT id FROM prediction WHERE id >= ? AND sealed_with IS NULL ORDER BY id LIMIT ?", arguments: [from, wanted])
+                // All plain rows up to the last one taken are being sealed here; with fewer than asked, none is left
+                // below the end of the table.
+                let next = plain.count == wanted ? (plain.last ?? from) + 1 : (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM prediction") ?? 0) + 1
+                plainFrom = next
+                predictions += plain
+            }
             for id in predictions {
                 guard let row = try Row.fetchOne(db, sql: "SELECT inputs, outputs FROM prediction WHERE id = ?", arguments: [id]) else { continue }
                 let inputs = try openCell(Self.bytes(row[0]), "prediction", id, "inputs", with: sealer)
@@ -36,7 +53,7 @@ extension PredictionLogStore {
                     arguments: [Data(sealedInputs.bytes), Data(sealedOutputs.bytes), sealedInputs.keyID, id])
                 changed += 1
             }
-            guard changed < limit else { return changed }
+            guard changed < limit else { return (changed, plainFrom) }
             let feedback = try Int64.fetchAll(
                 db, sql: "SELECT prediction_id FROM feedback WHERE \(Self.notSealedBy) LIMIT ?", arguments: [current, current, limit - changed])
             for id in feedback {
@@ -49,8 +66,11 @@ extension PredictionLogStore {
                     arguments: [Data(sealed.bytes), sealed.keyID, id])
                 changed += 1
             }
-            return changed
+            return (changed, plainFrom)
         }
+        // Moved only once the batch is committed: a failed batch leaves its plain rows to the next one.
+        if let plainFrom { plainRowsFrom.withLock { $0 = max($0, plainFrom) } }
+        return changed
     }
 
     /// Rows by the key that sealed them.

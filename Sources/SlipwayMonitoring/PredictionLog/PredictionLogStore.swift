@@ -2,6 +2,7 @@ import Dispatch
 public import Foundation
 import GRDB
 import SlipwayStorage
+import Synchronization
 
 /// The prediction log's database (`predictions.sqlite` in the data directory): predictions, the feedback
 /// joined to them, and the alert history. One `DatabasePool` (WAL: readers never wait for the writer);
@@ -21,6 +22,9 @@ public final class PredictionLogStore: Sendable {
     /// The prediction writer's own thread (a serial queue): its inserts never occupy a thread of the shared pool
     /// that serves requests (see ``performOnWriterQueue(_:)``).
     let writerQueue = DispatchQueue(label: "slipway.prediction-log.writer")
+    /// Re-encryption's walk over plain prediction rows: every row below this id is sealed (ids only grow, and no
+    /// write makes a sealed row plain again), so each batch resumes here instead of scanning from the start.
+    let plainRowsFrom = Mutex<Int64>(0)
 
     /// Opens (creating and migrating) the database at `path`.
     /// - Parameters:
@@ -121,6 +125,16 @@ public final class PredictionLogStore: Sendable {
                 sql: """
                     DROP INDEX prediction_by_version_time;
                     CREATE INDEX prediction_by_version ON prediction(model, version);
+                    """)
+        }
+        // Plain rows (written without a data key, the default) no longer enter the sealed_with index: it holds the
+        // sealed rows only, which re-encryption finds through it; plain rows it finds by walking row ids from a
+        // watermark (``PredictionLogStore/resealBatch(with:limit:)``). One index entry less per logged row.
+        migrator.registerMigration("v4-sealed-with-partial") { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX prediction_by_sealed_with;
+                    CREATE INDEX prediction_by_sealed_key ON prediction(sealed_with) WHERE sealed_with IS NOT NULL;
                     """)
         }
         return migrator
