@@ -34,6 +34,56 @@ import Testing
         #expect(table.match(method: "GET", path: "/v2/models/a%20b").model == "a b")
     }
 
+    /// The first rule whose method and segments match, by the plain definition: a `:name` segment takes any path
+    /// segment, any other must be equal.
+    static func referenceMatch(_ table: RouteTable, method: String, path: String) -> (pattern: String, parameters: [String: String])? {
+        let method = method.uppercased() == "HEAD" ? "GET" : method.uppercased()
+        let segments = path.split(separator: "/")
+        for rule in table.rules where rule.method == method && rule.segments.count == segments.count {
+            var parameters: [String: String] = [:]
+            var matches = true
+            for (p, s) in zip(rule.segments, segments) {
+                if p.first == ":" {
+                    parameters[String(p.dropFirst())] = String(s).removingPercentEncoding ?? String(s)
+                } else if p != s {
+                    matches = false
+                    break
+                }
+            }
+            if matches { return (rule.pattern, parameters) }
+        }
+        return nil
+    }
+
+    /// Every rule's pattern filled in at random, and random mutations of them, match as the plain definition says.
+    @Test func matchingAgreesWithThePlainDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        let words = ["iris", "3", "production", "a%20b", "models", "versions", "infer", "stats", "x", "%C3%A9"]
+        var cases: [(String, String)] = []
+        for rule in table.rules {
+            for _ in 0..<6 {
+                var segments = rule.segments.map { $0.first == ":" ? words.randomElement(using: &generator)! : String($0) }
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0 where !segments.isEmpty:
+                    segments[Int.random(in: 0..<segments.count, using: &generator)] = words.randomElement(using: &generator)!
+                case 1: segments.append(words.randomElement(using: &generator)!)
+                case 2 where !segments.isEmpty: segments.removeLast()
+                default: break
+                }
+                let method = ["GET", "POST", "PUT", "DELETE", "HEAD", "get"].randomElement(using: &generator)!
+                cases.append((method, "/" + segments.joined(separator: "/")))
+            }
+        }
+        for (method, path) in cases {
+            let match = table.match(method: method, path: path)
+            let reference = Self.referenceMatch(table, method: method, path: path)
+            #expect(match.isUnknown == (reference == nil), "\(method) \(path)")
+            if let reference {
+                #expect(match.rule.pattern == reference.pattern && match.parameters == reference.parameters, "\(method) \(path)")
+            }
+        }
+    }
+
     @Test func unknownRoutesAndMethodsAreAdminOnly() {
         for (method, path) in [("GET", "/secret"), ("DELETE", "/v2/models/iris"), ("POST", "/v2/models/iris"), ("GET", "/v2/models/iris/infer/x")] {
             let match = table.match(method: method, path: path)

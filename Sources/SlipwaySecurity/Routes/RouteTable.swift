@@ -56,12 +56,22 @@ public struct RouteMatch: Sendable, Hashable {
 /// all read this one table.
 public struct RouteTable: Sendable {
     public let rules: [RouteRule]
-    /// Each rule with its pattern's segments, split once here rather than on every request.
-    private let compiled: [(segments: [Substring], rule: RouteRule)]
+    /// Each rule with its pattern's segments, split and classified once here rather than on every request.
+    private let compiled: [(segments: [PatternSegment], rule: RouteRule)]
+
+    /// A segment of a route pattern: a literal the path must repeat, or a named parameter (`:model`).
+    enum PatternSegment: Sendable {
+        case literal(Substring)
+        case parameter(String)
+
+        init(_ segment: Substring) {
+            self = segment.first == ":" ? .parameter(String(segment.dropFirst())) : .literal(segment)
+        }
+    }
 
     public init(_ rules: [RouteRule]) {
         self.rules = rules
-        self.compiled = rules.map { ($0.segments, $0) }
+        self.compiled = rules.map { ($0.segments.map(PatternSegment.init), $0) }
     }
 
     /// The rule for routes not in the table.
@@ -102,16 +112,17 @@ public struct RouteTable: Sendable {
         return segments
     }
 
-    static func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
+    static func match(_ pattern: [PatternSegment], _ path: [Substring]) -> [String: String]? {
         guard pattern.count == path.count else { return nil }
+        // The literals first: most rules of the right length fail there, before a parameter is copied out.
+        for (p, s) in zip(pattern, path) {
+            if case .literal(let literal) = p, literal != s { return nil }
+        }
         var parameters: [String: String] = [:]
         for (p, s) in zip(pattern, path) {
-            if p.first == ":" {
-                let value = String(s)
-                parameters[String(p.dropFirst())] = value.utf8.contains(UInt8(ascii: "%")) ? (value.removingPercentEncoding ?? value) : value
-            } else if p != s {
-                return nil
-            }
+            guard case .parameter(let name) = p else { continue }
+            let value = String(s)
+            parameters[name] = value.utf8.contains(UInt8(ascii: "%")) ? (value.removingPercentEncoding ?? value) : value
         }
         return parameters
     }
