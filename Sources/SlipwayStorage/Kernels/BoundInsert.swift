@@ -90,18 +90,19 @@ public struct BoundInsert {
     }
 
     /// Binds the next parameter to a blob (an empty one stays an empty blob, not NULL).
-    public mutating func bind(bytes: [UInt8]) {
-        let start = arena.count
-        arena.append(contentsOf: bytes)
-        values.append(.blob(start: start, count: bytes.count))
-    }
+    public mutating func bind(bytes: [UInt8]) { appendBlob(bytes) }
 
     /// Binds the next parameter to a blob, or NULL.
     public mutating func bind(_ value: Data?) {
         guard let value else { return values.append(.null) }
+        appendBlob(value)
+    }
+
+    /// Puts a blob's bytes in the arena and records their range as the next value.
+    private mutating func appendBlob(_ bytes: some Collection<UInt8>) {
         let start = arena.count
-        arena.append(contentsOf: value)
-        values.append(.blob(start: start, count: value.count))
+        arena.append(contentsOf: bytes)
+        values.append(.blob(start: start, count: arena.count - start))
     }
 
     /// Binds the next parameter to NULL.
