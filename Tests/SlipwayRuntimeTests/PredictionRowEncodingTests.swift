@@ -79,4 +79,21 @@ import Testing
         #expect(row.rows == expected.rows)
         #expect(row.requestID == "r1" && row.version == 3 && row.alias == "production" && row.status == "ok")
     }
+
+    /// The writer counts written rows per model for the metrics: runs of one model, interleaved models and an
+    /// empty batch all count like grouping the rows.
+    @Test func rowsArePerModelCountedLikeGrouping() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            let models = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                ["a", "b", "long-model-name-é"].randomElement(using: &generator) ?? "a"
+            }
+            let rows = models.enumerated().map {
+                PredictionRow(
+                    requestID: "r\($0.offset)", model: $0.element, version: 1, alias: nil, arrivedAt: 0, status: "ok", latencySeconds: 0, rows: 1,
+                    inputs: [], outputs: [])
+            }
+            #expect(PredictionLogWriter.rowsPerModel(rows) == Dictionary(grouping: rows, by: \.model).mapValues(\.count))
+        }
+    }
 }

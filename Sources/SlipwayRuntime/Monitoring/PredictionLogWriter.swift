@@ -52,15 +52,28 @@ public struct PredictionLogWriter: Service {
         guard !batch.isEmpty else { return 0 }
         do {
             try await store.performOnWriterQueue { store throws(PredictionLogError) in try store.insert(rows: batch) }
-            for (model, count) in Dictionary(grouping: batch, by: \.model).mapValues(\.count) {
-                MonitoringMetrics.rowsWritten(model: model, count: count)
-            }
+            for (model, count) in Self.rowsPerModel(batch) { MonitoringMetrics.rowsWritten(model: model, count: count) }
         } catch {
-            for (model, count) in Dictionary(grouping: batch, by: \.model).mapValues(\.count) {
-                MonitoringMetrics.rowsDropped(model: model, count: count)
-            }
+            for (model, count) in Self.rowsPerModel(batch) { MonitoringMetrics.rowsDropped(model: model, count: count) }
             logger.error("prediction log write failed; rows dropped", metadata: ["rows": "\(batch.count)", "error": "\(error)"])
         }
         return batch.count
+    }
+
+    /// How many of `rows` each model has, counted in place (grouping the rows would copy every one of them).
+    static func rowsPerModel(_ rows: [PredictionRow]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        var last: (model: String, count: Int)?
+        for row in rows {
+            // Runs of one model (the usual case) touch the dictionary once per run.
+            if let current = last, current.model == row.model {
+                last = (current.model, current.count + 1)
+            } else {
+                if let current = last { counts[current.model, default: 0] += current.count }
+                last = (row.model, 1)
+            }
+        }
+        if let current = last { counts[current.model, default: 0] += current.count }
+        return counts
     }
 }
