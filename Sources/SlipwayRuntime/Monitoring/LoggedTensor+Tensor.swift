@@ -32,18 +32,23 @@ extension TensorBlob {
     /// `encode(tensors(values, excluding:))` gives, without a ``LoggedTensor`` per tensor.
     static func encode(_ values: [(name: String, value: Value)]?, excluding: Set<String> = []) -> [UInt8] {
         guard let values else { return TensorBlobWriter(capacity: 4).finish() }
+        // `isEmpty` first: the usual empty set then costs no hashing of every name.
+        func kept(_ name: String) -> Bool { excluding.isEmpty || !excluding.contains(name) }
         var capacity = 4
         for item in values {
-            guard !excluding.contains(item.name), let tensor = item.value.tensor else { continue }
+            guard kept(item.name), let tensor = item.value.tensor else { continue }
             capacity += 20 + item.name.utf8.count + 8 * tensor.shape.count + tensor.count * (tensor.dataType.byteWidth ?? 8)
         }
         var writer = TensorBlobWriter(capacity: capacity)
         for item in values {
-            guard !excluding.contains(item.name), let tensor = item.value.tensor else { continue }
+            guard kept(item.name), let tensor = item.value.tensor else { continue }
             if case .string(let strings) = tensor.storage {
                 writer.append(name: item.name, datatype: tensor.dataType.v2Name, shape: tensor.shape, strings: strings)
             } else {
-                writer.append(name: item.name, datatype: tensor.dataType.v2Name, shape: tensor.shape) { BinaryTensorData.append(tensor, to: &$0) }
+                writer.append(
+                    name: item.name, datatype: tensor.dataType.v2Name, shape: tensor.shape,
+                    byteCount: tensor.dataType.byteWidth.map { tensor.count * $0 }
+                ) { BinaryTensorData.append(tensor, to: &$0) }
             }
         }
         return writer.finish()
