@@ -117,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         let monitoring = try CLIExit.reporting { () throws -> MonitoringSystem in
             try MonitoringSystem.open(
                 dataDirectory: data.url, configuration: settings, logger: logger,
-                redactor: { [settings] model in security.redactor(for: model, configuration: settings) }, sealer: security.sealer)
+                redactor: security.redactors(configuration: settings), sealer: security.sealer)
         }
         // Drift checks read the prediction log's windows against each version's registered reference dataset
         // (its profile kept in drift.sqlite); posted labels feed the concept-drift detectors.

@@ -1,3 +1,6 @@
+import Foundation
+import Logging
+import SlipwayHTTP
 import SlipwayRuntime
 import SlipwaySecurity
 import Testing
@@ -36,6 +39,36 @@ import Testing
         #expect(s.insecureNoAuth)
         #expect(configuration.settings(for: "credit").privacy.pii == ["email": .drop, "customer_id": .hash])
         #expect(configuration.settings(for: "other").privacy.pii.isEmpty)
+    }
+
+    /// The logging path's redactors are made once and answer as ``ServerSecurity/redactor(for:configuration:)``
+    /// does: a model's own PII fields, the defaults' for what it leaves out or for a model not named; no PII
+    /// anywhere: nothing to ask.
+    @Test func redactorsFollowEachModelsSettingsAndTheDefaults() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-redactors-\(UUID().uuidString)")
+        let security = try await ServerSecurity.open(
+            settings: SecuritySettings(), dataDirectory: dir, host: "127.0.0.1", logger: Logger(label: "test"))
+        let withDefaults = try SlipwayConfiguration(
+            yaml: """
+                defaults: {pii: {ssn: drop}}
+                models:
+                  credit: {pii: {email: drop, customer_id: hash}}
+                  plain: {log: all}
+                """)
+        let redactors = try #require(security.redactors(configuration: withDefaults))
+        #expect(redactors("credit")?.fields == ["email": .drop, "customer_id": .hash])
+        #expect(redactors("plain")?.fields == ["ssn": .drop])
+        #expect(redactors("unnamed")?.fields == ["ssn": .drop])
+        let withoutDefaults = try SlipwayConfiguration(yaml: "models: {credit: {pii: {email: hash}}, plain: {log: all}}")
+        let named = try #require(security.redactors(configuration: withoutDefaults))
+        #expect(named("credit")?.fields == ["email": .hash])
+        #expect(named("plain") == nil && named("unnamed") == nil)
+        for (configuration, redactors) in [(withDefaults, redactors), (withoutDefaults, named)] {
+            for model in ["credit", "plain", "unnamed"] {
+                #expect(redactors(model)?.fields == security.redactor(for: model, configuration: configuration)?.fields, "\(model)")
+            }
+        }
+        #expect(security.redactors(configuration: try SlipwayConfiguration(yaml: "models: {plain: {log: all}}")) == nil)
     }
 
     @Test(arguments: [

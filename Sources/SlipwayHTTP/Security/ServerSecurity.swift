@@ -175,6 +175,21 @@ public final class ServerSecurity: Sendable {
         return fields.isEmpty ? nil : PIIRedactor(key: privacyHashKey, fields: fields)
     }
 
+    /// Every model's PII redactor, made once from `configuration` (the models it names, and its defaults for the
+    /// rest), for the logging path that asks per request: a lookup then copies no settings and makes no hasher. Nil
+    /// when no model has PII fields (nothing to ask).
+    public func redactors(configuration: SlipwayConfiguration) -> (@Sendable (String) -> PIIRedactor?)? {
+        var named: [String: PIIRedactor] = [:]
+        var unredacted: Set<String> = []
+        for model in configuration.models.keys {
+            if let redactor = redactor(for: model, configuration: configuration) { named[model] = redactor } else { unredacted.insert(model) }
+        }
+        let defaults = configuration.defaults.privacy.pii
+        let byDefault = defaults.isEmpty ? nil : PIIRedactor(key: privacyHashKey, fields: defaults)
+        guard !named.isEmpty || byDefault != nil else { return nil }
+        return { [named, unredacted] model in named[model] ?? (unredacted.contains(model) ? nil : byDefault) }
+    }
+
     /// The background re-encryption of `stores` under the current data key, when encryption is on.
     public func rotationService(stores: [any ResealableStore], checkInterval: Duration = .seconds(5), logger: Logger) -> DataKeyRotationService? {
         sealer.map { DataKeyRotationService(sealer: $0, stores: stores, keyRingFile: keyRingFile, checkInterval: checkInterval, logger: logger) }
