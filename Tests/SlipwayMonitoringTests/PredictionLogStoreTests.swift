@@ -41,8 +41,6 @@ import Testing
                 }
             }
         }
-        let start = try store.queryPlan(PredictionLogStore.firstIDSinceSQL)
-        #expect(start.first?.contains("USING COVERING INDEX prediction_by_time") == true, "\(start)")
         for sql in [PredictionLogStore.nextVersionSQL, PredictionLogStore.newestIDOfVersionSQL] {
             let plan = try store.queryPlan(sql)
             #expect(plan.first?.contains("USING COVERING INDEX prediction_by_version") == true, "\(plan) for \(sql)")

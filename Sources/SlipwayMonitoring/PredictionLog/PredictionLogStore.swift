@@ -137,6 +137,34 @@ public final class PredictionLogStore: Sendable {
                     CREATE INDEX prediction_by_sealed_key ON prediction(sealed_with) WHERE sealed_with IS NOT NULL;
                     """)
         }
+        // Time lookups go through marks instead of a per-row index: one mark per model and commit (extended while it
+        // spans few ids) records the row-id range written, the earliest arrival among the model's rows in it, and the
+        // latest arrival among all the model's rows up to its end (a running maximum, so it grows with the ids). A time
+        // window's first row id and retention's last row id are found among the marks; the rows themselves carry one
+        // index entry less each. Existing rows are marked in groups of 1,024 ids.
+        migrator.registerMigration("v5-time-marks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE prediction_time_mark (
+                        model TEXT NOT NULL,
+                        first_id INTEGER NOT NULL,
+                        last_id INTEGER NOT NULL CHECK (last_id >= first_id),
+                        earliest_arrival REAL NOT NULL,
+                        latest_arrival REAL NOT NULL CHECK (latest_arrival >= earliest_arrival),
+                        PRIMARY KEY (model, first_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX prediction_time_mark_by_latest ON prediction_time_mark(model, latest_arrival);
+                    CREATE INDEX prediction_time_mark_by_earliest ON prediction_time_mark(model, earliest_arrival);
+                    INSERT INTO prediction_time_mark (model, first_id, last_id, earliest_arrival, latest_arrival)
+                        SELECT model, first_id, last_id, earliest,
+                            MAX(latest) OVER (PARTITION BY model ORDER BY first_id ROWS UNBOUNDED PRECEDING)
+                        FROM (
+                            SELECT model, MIN(id) AS first_id, MAX(id) AS last_id, MIN(arrived_at) AS earliest, MAX(arrived_at) AS latest
+                            FROM prediction GROUP BY model, id / 1024
+                        );
+                    DROP INDEX prediction_by_time;
+                    """)
+        }
         return migrator
     }
 
@@ -196,6 +224,8 @@ public final class PredictionLogStore: Sendable {
             var start = 0
             var singleInsert = BoundInsert(single)
             var groupInsert = BoundInsert(group)
+            var marks = TimeMarks()
+            for (offset, row) in rows.enumerated() { marks.add(model: row.model, id: id + Int64(offset) + 1, arrivedAt: row.arrivedAt) }
             while start < rows.count {
                 let count = rows.count - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
                 // Values bound straight to SQLite (GRDB's StatementArguments cost more per row than the insert).
@@ -206,6 +236,7 @@ public final class PredictionLogStore: Sendable {
                 }
                 start += count
             }
+            try marks.write(db)
         }
     }
 
@@ -321,10 +352,14 @@ public final class PredictionLogStore: Sendable {
         """
     }
 
-    /// The smallest row id of `model` that arrived at or after a time, through the (model, arrived_at) index: where
-    /// a time window's walk in row-id order starts. Every row of the window has this id or a larger one; the time
-    /// filter still applies to each (rows are written in completion order, so a larger id may have arrived earlier).
-    static let firstIDSinceSQL = "SELECT MIN(id) FROM prediction WHERE model = ? AND arrived_at >= ?"
+    /// Where a time window's walk in row-id order starts: the first id of the first time mark (``TimeMarks``) of
+    /// `model` whose latest arrival is at or after the time. Every row of the window has this id or a larger one (the
+    /// mark holding it has a latest arrival at least its own, and latest arrivals grow with the ids); the time filter
+    /// still applies to each row (rows are written in completion order, so a larger id may have arrived earlier).
+    /// One step into the (model, latest arrival) index, whatever the log's size.
+    static let firstIDSinceSQL = """
+        SELECT first_id FROM prediction_time_mark WHERE model = ? AND latest_arrival >= ? ORDER BY latest_arrival, first_id LIMIT 1
+        """
 
     /// See ``firstIDSinceSQL``; nil when no row of `model` arrived at or after `time`.
     static func firstID(_ db: Database, model: String, since time: Double) throws -> Int64? {
@@ -442,13 +477,32 @@ public final class PredictionLogStore: Sendable {
 
     // MARK: Retention
 
+    /// The last row id that may hold a row of `model` that arrived before a time: every such row lies in a time mark
+    /// whose earliest arrival is before it. Retention deletes the marks wholly before its cutoff, so this reads only
+    /// the few marks at the boundary and the rows since the last pass.
+    static let lastIDBeforeSQL = "SELECT MAX(last_id) FROM prediction_time_mark WHERE model = ? AND earliest_arrival < ?"
+
     /// Deletes `model`'s predictions that arrived before `cutoff` (seconds since 1970); their feedback goes
-    /// with them (`ON DELETE CASCADE`). Returns the number of predictions deleted.
+    /// with them (`ON DELETE CASCADE`). Returns the number of predictions deleted. Each version's rows up to the
+    /// last id that may hold one (``lastIDBeforeSQL``) are one range of the (model, version) index; the time marks
+    /// that only covered deleted rows go too.
     @discardableResult
     public func deletePredictions(model: String, before cutoff: Double) throws(PredictionLogError) -> Int {
         try write { db in
-            try db.execute(sql: "DELETE FROM prediction WHERE model = ? AND arrived_at < ?", arguments: [model, cutoff])
-            return db.changesCount
+            guard let last = try Int64.fetchOne(db, sql: Self.lastIDBeforeSQL, arguments: [model, cutoff]) else { return 0 }
+            try db.execute(
+                sql: "DELETE FROM prediction WHERE model = ? AND version IS NULL AND id <= ? AND +arrived_at < ?", arguments: [model, last, cutoff])
+            var deleted = db.changesCount
+            var below = Int.min
+            while let version = try Int.fetchOne(db, sql: Self.nextVersionSQL, arguments: [model, below]) {
+                try db.execute(
+                    sql: "DELETE FROM prediction WHERE model = ? AND version = ? AND id <= ? AND +arrived_at < ?",
+                    arguments: [model, version, last, cutoff])
+                deleted += db.changesCount
+                below = version
+            }
+            try db.execute(sql: "DELETE FROM prediction_time_mark WHERE model = ? AND latest_arrival < ?", arguments: [model, cutoff])
+            return deleted
         }
     }
 }
