@@ -11,6 +11,31 @@ public struct JSONWriter {
     public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     public mutating func string(_ s: String) {
+        // Most strings (names, datatypes, ids) need no escape: one scan of their UTF-8 bytes in place, then one copy
+        // into space added at the end (a byte-by-byte append cost several times more per byte).
+        let utf8 = s.utf8.span
+        var plain = true
+        for i in utf8.indices {
+            let c = utf8[i]
+            if c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+                plain = false
+                break
+            }
+        }
+        if plain {
+            bytes.append(addingCapacity: utf8.count + 2) { out in
+                out.append(UInt8(ascii: "\""))
+                for i in utf8.indices { out.append(utf8[i]) }
+                out.append(UInt8(ascii: "\""))
+            }
+            return
+        }
+        escaped(s)
+    }
+
+    /// ``string(_:)`` byte by byte, escaping quotes, backslashes and control characters: the plain twin of its fast
+    /// path (which must write the same bytes for every string without them).
+    mutating func escaped(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         for c in s.utf8 {
             switch c {
