@@ -251,7 +251,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwaySecurityTests",
-            dependencies: ["SlipwaySecurity", "SlipwayTestSupport"],
+            dependencies: ["SlipwaySecurity", "SlipwayTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .testTarget(

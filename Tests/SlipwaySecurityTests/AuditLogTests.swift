@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SlipwaySecurity
 import Testing
@@ -38,6 +39,39 @@ import Testing
                 time: Date(timeIntervalSince1970: 1_795_750_788.847)),
             seq: 12345, prevHash: AuditEntry.genesisHash)
         #expect(entry.hash == "91a743235ac236ea20119fc1ab1eb0c69d2c9d5fbd9971e7fa8e1b95a30c30cc")
+    }
+
+    /// The hash input built the plain way — "length:value;" per field through Strings, "-;" for none — for random
+    /// entries (unicode, empty, long and absent fields, negative and many-digit numbers): the fast build must give
+    /// the same hash.
+    @Test func randomEntriesHashLikeThePlainFormat() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "é", "名", "🙂", ";", ":", "-", "0", " ", "\n", "\u{0}"]
+        func text() -> String? {
+            switch Int.random(in: 0..<6, using: &generator) {
+            case 0: return nil
+            case 1: return ""
+            case 2: return String(repeating: "x", count: Int.random(in: 90...1100, using: &generator))
+            default: return (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "a" }.joined()
+            }
+        }
+        for _ in 0..<300 {
+            let status: Int? = [nil, 200, 503, -1, 0, Int.max, Int.min].randomElement(using: &generator) ?? nil
+            let seq = [1, 9, 10, 99_999, Int.max, -5].randomElement(using: &generator) ?? 1
+            let entry = AuditEntry(
+                AuditEvent(
+                    actor: text() ?? "k", role: text(), action: text() ?? "http", method: text(), route: text(), model: text(), version: text(),
+                    requestID: text(), status: status, detail: text(),
+                    time: Date(timeIntervalSince1970: Double.random(in: 0...2e9, using: &generator))),
+                seq: seq, prevHash: AuditEntry.genesisHash)
+            let fields: [String?] = [
+                entry.prevHash, String(entry.seq), entry.time, entry.actor, entry.role, entry.action, entry.method, entry.route, entry.model,
+                entry.version, entry.requestID, entry.status.map { String($0) }, entry.detail,
+            ]
+            let plain = fields.map { $0.map { "\($0.utf8.count):\($0);" } ?? "-;" }.joined()
+            let expected = SHA256.hash(data: Array(plain.utf8)).map { String(format: "%02x", $0) }.joined()
+            #expect(entry.hash == expected)
+        }
     }
 
     @Test func anIntactChainVerifies() {

@@ -96,16 +96,36 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         }
         func field(_ value: String?) {
             guard let value else {
-                text.append(contentsOf: [UInt8(ascii: "-"), UInt8(ascii: ";")])
+                text.append(UInt8(ascii: "-"))
+                text.append(UInt8(ascii: ";"))
                 return
             }
-            appendDecimal(value.utf8.count)
+            // The value's UTF-8 bytes in place, copied in one step (appending `value.utf8` went byte by byte).
+            let bytes = value.utf8.span
+            appendDecimal(bytes.count)
+            text.append(addingCapacity: bytes.count + 2) { out in
+                out.append(UInt8(ascii: ":"))
+                for i in bytes.indices { out.append(bytes[i]) }
+                out.append(UInt8(ascii: ";"))
+            }
+        }
+        // A number's field as `String(number)` would write it, without making that String.
+        func numberField(_ number: Int?) {
+            guard let number else { return field(nil) }
+            guard number >= 0 else { return field(String(number)) }
+            var digits = 1
+            var rest = number
+            while rest >= 10 {
+                rest /= 10
+                digits += 1
+            }
+            appendDecimal(digits)
             text.append(UInt8(ascii: ":"))
-            text.append(contentsOf: value.utf8)
+            appendDecimal(number)
             text.append(UInt8(ascii: ";"))
         }
         field(prevHash)
-        field(String(seq))
+        numberField(seq)
         field(time)
         field(actor)
         field(role)
@@ -115,7 +135,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         field(model)
         field(version)
         field(requestID)
-        field(status.map { String($0) })
+        numberField(status)
         field(detail)
         return SHA256Hasher.hex(text)
     }
