@@ -183,20 +183,159 @@ import Testing
         try Self.checkWindowsAndRetention(store, &written, &generator)
     }
 
-    /// The time lookups are one step into a mark index each; retention deletes each version's rows as one range of the
-    /// (model, version) index.
+    /// The time lookups are one step into a mark index each; retention reads each mark's rows as one range of the table.
     @Test func timeLookupsUseTheMarkIndexes() throws {
         let store = try PredictionLogStoreTests.temporaryStore()
         try store.insert((0..<20).map { Self.entry(Written(requestID: "r\($0)", model: "iris", version: 1, arrivedAt: Double($0))) })
         let first = try store.queryPlan(PredictionLogStore.firstIDSinceSQL)
         #expect(first.count == 1 && first.first?.contains("USING COVERING INDEX prediction_time_mark_by_latest") == true, "\(first)")
-        let last = try store.queryPlan(PredictionLogStore.lastIDBeforeSQL)
-        #expect(last.first?.contains("USING INDEX prediction_time_mark_by_earliest (model=? AND earliest_arrival<?)") == true, "\(last)")
-        let delete = try store.queryPlan("DELETE FROM prediction WHERE model = ? AND version = ? AND id <= ? AND +arrived_at < ?")
-        #expect(delete.first?.contains("USING INDEX prediction_by_version (model=? AND version=? AND rowid<?)") == true, "\(delete)")
+        let marks = try store.queryPlan(PredictionLogStore.marksBeforeSQL)
+        #expect(marks.first?.contains("USING INDEX prediction_time_mark_by_earliest (model=? AND earliest_arrival<?)") == true, "\(marks)")
+        let delete = try store.queryPlan(PredictionLogStore.deleteInMarkSQL)
+        #expect(delete.first?.contains("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") == true, "\(delete)")
         let indexes = try store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'prediction' AND sql IS NOT NULL")
         }
         #expect(Set(indexes) == ["prediction_by_request", "prediction_by_version", "prediction_by_sealed_key"])
+    }
+
+    static func ids(_ store: PredictionLogStore, since: Double, model: String = "iris") throws -> [String] {
+        var found: [String] = []
+        try store.forEachPrediction(ExportFilter(model: model, since: since), pageSize: 100) { found.append($0.entry.requestID) }
+        return found
+    }
+
+    static func write(_ store: PredictionLogStore, _ times: [Double], from start: Int, model: String = "iris") throws {
+        try store.insert(
+            times.enumerated().map { Self.entry(Written(requestID: "r\(start + $0.offset)", model: model, version: 1, arrivedAt: $0.element)) })
+    }
+
+    /// A write that extends a mark with an earlier arrival lowers its earliest arrival: retention finds the row.
+    @Test func anExtendedMarkTakesTheEarlierArrival() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        try Self.write(store, [100], from: 0)
+        try Self.write(store, [50], from: 1)
+        #expect(try store.deletePredictions(model: "iris", before: 75) == 1)
+        #expect(try store.count(model: "iris") == 1)
+    }
+
+    /// A new mark after a write of late rows keeps the running maximum: the window still starts before the rows that
+    /// arrived after it but were written earlier.
+    @Test func aNewMarkKeepsTheRunningMaximum() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        try Self.write(store, (0..<1100).map { 1000 + Double($0) }, from: 0)  // one mark of 1,100 ids: the next write starts another
+        try Self.write(store, [1500], from: 1100)
+        try Self.write(store, (0..<1100).map { 3000 + Double($0) }, from: 1101)
+        let expected = (400..<1100).map { "r\($0)" } + ["r1100"] + (1101..<2201).map { "r\($0)" }
+        #expect(try Self.ids(store, since: 1400) == expected)
+    }
+
+    /// The migration's marks carry the running maximum across groups: a later group of earlier arrivals does not hide
+    /// the rows of the group before it.
+    @Test func theMigrationKeepsTheRunningMaximum() throws {
+        let times = (0..<1023).map { 1000 + Double($0) } + (0..<1024).map { 500 + Double($0) } + [5000]
+        let store = try Self.preMarksStore(
+            times.enumerated().map { Written(requestID: "r\($0.offset)", model: "iris", version: 1, arrivedAt: $0.element) })
+        let expected = times.enumerated().filter { $0.element >= 1500 }.map { "r\($0.offset)" }
+        #expect(try Self.ids(store, since: 1500) == expected)
+        #expect(expected.first == "r500")
+    }
+
+    /// A log written before the marks (migrations up to v4, rows inserted as that version did), opened by this version.
+    static func preMarksStore(_ rows: [Written], directory: URL? = nil) throws -> PredictionLogStore {
+        let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(PredictionLogStore.fileName).path
+        do {
+            let old = try DatabaseQueue(path: path)
+            try PredictionLogStore.migrator.migrate(old, upTo: "v4-sealed-with-partial")
+            try old.write { db in try insertAsAnOlderBinary(rows, from: 1, db) }
+        }
+        return try PredictionLogStore(path: path)
+    }
+
+    /// Inserts rows the way a binary without time marks does (explicit ids, no marks).
+    static func insertAsAnOlderBinary(_ rows: [Written], from firstID: Int, _ db: Database) throws {
+        for (offset, row) in rows.enumerated() {
+            try db.execute(
+                sql: """
+                    INSERT INTO prediction (id, request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs)
+                    VALUES (?, ?, ?, ?, NULL, ?, 'ok', 0, 1, ?, ?)
+                    """,
+                arguments: [
+                    firstID + offset, row.requestID, row.model, row.version, row.arrivedAt,
+                    Data(TensorBlob.encode([PredictionLogStoreTests.floats("X", [1, 1], [1])])), Data(TensorBlob.encode([])),
+                ])
+        }
+    }
+
+    /// Rows that an older binary writes after the marks exist (a rolling upgrade) are marked by the next write, so
+    /// windows and retention still find them.
+    @Test func rowsOfAnOlderWriterAreMarkedByTheNextWrite() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        try Self.write(store, (0..<10).map { 100 + Double($0) }, from: 0)
+        try store.write { db in
+            try Self.insertAsAnOlderBinary(
+                (10..<40).map { Written(requestID: "r\($0)", model: $0 % 2 == 0 ? "iris" : "wine", version: 1, arrivedAt: 200 + Double($0)) },
+                from: 11, db)
+        }
+        try Self.write(store, [300], from: 40)
+        #expect(try Self.ids(store, since: 210) == (10..<40).filter { $0 % 2 == 0 && 200 + Double($0) >= 210 }.map { "r\($0)" } + ["r40"])
+        #expect(try Self.ids(store, since: 0, model: "wine") == (10..<40).filter { $0 % 2 == 1 }.map { "r\($0)" })
+        #expect(try store.deletePredictions(model: "wine", before: 1000) == 15)
+        #expect(try store.deletePredictions(model: "iris", before: 225) == 10 + 8)
+    }
+
+    /// A row stamped far in the future (a clock stepped back) does not make later windows walk from it: marks count it
+    /// as written at its write's clock. Windows from before its write still find it; retention keeps it until its
+    /// stamp; a row stamped near 1970 is deleted by the first pass and its mark narrowed.
+    @Test func outlyingStampsNeitherWidenWindowsNorStayInMarks() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        let now = Date().timeIntervalSince1970
+        let legit = (0..<3000).map { now - 3000 + Double($0) }
+        var times = legit
+        times[100] = now + 365 * 86_400
+        times[1500] = 1
+        // Each write of 50 rows happens just after its last legitimate arrival, as the writer's do.
+        for start in stride(from: 0, to: 3000, by: 50) {
+            try store.insert(
+                (start..<(start + 50)).map { Self.entry(Written(requestID: "r\($0)", model: "iris", version: 1, arrivedAt: times[$0])) },
+                now: legit[start + 49] + 0.02)
+        }
+        // A window from after the future stamp's write: every row but that one (it counts as written at its write),
+        // and the walk starts in the newest of the three marks (1–1000, 1001–2000, 2001–3000), not at the stamp's.
+        let since = now - 500
+        #expect(try Self.ids(store, since: since) == times.enumerated().filter { $0.element >= since && $0.offset != 100 }.map { "r\($0.offset)" })
+        let start = try #require(try store.read { db in try PredictionLogStore.firstID(db, model: "iris", since: since) })
+        #expect(start == 2001, "the window's walk starts at \(start)")
+        #expect(try Self.ids(store, since: now - 3000).contains("r100"))
+        #expect(try store.deletePredictions(model: "iris", before: now - 1000) == 2000 - 1)  // the future stamp stays
+        let marks = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT earliest_arrival, latest_arrival FROM prediction_time_mark WHERE model = 'iris'")
+        }
+        #expect(!marks.contains { ($0[0] as Double) < now - 1000 && ($0[0] as Double) != now - 3000 + 100 }, "an outlying stamp stayed in a mark")
+        #expect(try store.count(model: "iris") == 1001)
+    }
+
+    /// Erasure narrows the marks of the rows it removes (an erased row's arrival does not stay in them) and deletes
+    /// those it empties; windows and retention stay exact.
+    @Test func erasureNarrowsAndDeletesMarks() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        var written = (0..<300).map { Written(requestID: "r\($0)", model: "iris", version: 1, arrivedAt: 1000 + Double($0)) }
+        for start in stride(from: 0, to: 300, by: 30) { try store.insert(written[start..<(start + 30)].map(Self.entry)) }
+        _ = try store.erasePredictions(model: "iris") {
+            ["r0", "r299"].contains($0.entry.requestID) || $0.entry.arrivedAt.truncatingRemainder(dividingBy: 7) == 0
+        }
+        written.removeAll { ["r0", "r299"].contains($0.requestID) || $0.arrivedAt.truncatingRemainder(dividingBy: 7) == 0 }
+        let bounds = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT MIN(earliest_arrival), MAX(latest_arrival) FROM prediction_time_mark WHERE model = 'iris'")
+        }
+        #expect(bounds.first?[0] as Double? == written.map(\.arrivedAt).min() && bounds.first?[1] as Double? == written.map(\.arrivedAt).max())
+        for since in [1000.0, 1100, 1297, 1299] {
+            #expect(try Self.ids(store, since: since) == written.filter { $0.arrivedAt >= since }.map(\.requestID), "since \(since)")
+        }
+        #expect(try store.deletePredictions(model: "iris", before: 1150) == written.filter { $0.arrivedAt < 1150 }.count)
+        _ = try store.erasePredictions(model: "iris") { _ in true }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_time_mark") } == 0)
     }
 }

@@ -54,9 +54,10 @@ import Testing
             for tensor in tensors {
                 // The stated size is right, absent or wrong at random: the blob records the true size every time.
                 let stated: Int? =
-                    switch Int.random(in: 0..<3, using: &generator) {
+                    switch Int.random(in: 0..<4, using: &generator) {
                     case 0: tensor.payload.count
                     case 1: nil
+                    case 2: -Int.random(in: 1...9, using: &generator)
                     default: tensor.payload.count + Int.random(in: 1...9, using: &generator)
                     }
                 writer.append(name: tensor.name, datatype: tensor.datatype, shape: tensor.shape, byteCount: stated) {

@@ -15,7 +15,8 @@ extension PredictionLogStore {
     /// Deletes `model`'s predictions for which `matches` is true, with their feedback. Reads the model's rows
     /// a page at a time (opening sealed cells), then deletes the matches in one transaction with SQLite's
     /// `secure_delete` on (freed pages are zeroed) and checkpoints the write-ahead log, so the erased
-    /// values do not linger in the file. Rows logged while it runs are not considered.
+    /// values do not linger in the file; the time marks of the erased rows are narrowed to the rows left. Rows
+    /// logged while it runs are not considered.
     public func erasePredictions(model: String, where matches: (StoredPrediction) throws -> Bool) throws(PredictionLogError) -> ErasedRows {
         var ids: [Int64] = []
         try forEachPrediction(ExportFilter(model: model)) { prediction in
@@ -36,6 +37,9 @@ extension PredictionLogStore {
                         try db.execute(sql: "DELETE FROM prediction WHERE id IN (\(list))")
                         erased.predictions += db.changesCount
                     }
+                    // The time marks of the erased rows are narrowed to the rows left (or deleted): no erased row's
+                    // arrival time stays behind in them.
+                    try TimeMarks.refresh(db, model: model, marks: TimeMarks.marks(db, model: model, holding: ids))
                     return .commit
                 }
                 return erased

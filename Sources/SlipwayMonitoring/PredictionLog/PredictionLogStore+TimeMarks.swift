@@ -1,15 +1,21 @@
 import GRDB
 
-/// The time marks of one write (table `prediction_time_mark`): per model, the row-id range the write gave it, the
-/// earliest arrival among those rows and the latest. Written in the write's transaction, each extends the model's
-/// newest mark while that spans fewer than ``extendBelow`` ids, else starts a new one; a mark's latest arrival is
-/// the latest of all the model's rows up to its last id (so latest arrivals grow with the ids).
+/// The time marks of the prediction log (table `prediction_time_mark`): per model and write, the row-id range the
+/// write gave the model, the earliest arrival among those rows, and the latest arrival among all the model's rows up
+/// to the range's end — a running maximum, so latest arrivals never decrease along the ids. A write extends the
+/// model's newest mark while that spans fewer than ``extendBelow`` ids, else starts a new one.
 ///
 /// Why: an index on (model, arrived_at) cost every logged row an index entry; the marks cost a write one small row
-/// per model, and answer the two time questions the log asks — where a time window starts
-/// (``PredictionLogStore/firstIDSinceSQL``) and which rows retention may delete
-/// (``PredictionLogStore/lastIDBeforeSQL``) — as row-id bounds that the (model, version) index and the table
-/// walk from.
+/// per model, and answer the log's two time questions as row-id bounds that the (model, version) index and the table
+/// walk from: where a time window starts (``PredictionLogStore/firstIDSinceSQL``: every row of the window is at or
+/// after the first mark whose latest arrival reaches the window) and which rows retention reads
+/// (``PredictionLogStore/marksBeforeSQL``: every row before a cutoff lies in a mark whose earliest arrival is before
+/// it).
+///
+/// Clocks: a row stamped later than the clock of the write that logs it (a clock stepped back) counts in latest
+/// arrivals as written at that clock, so one wrong stamp cannot make every later window walk from it; such a row is
+/// found by windows that start at or before its write. Retention narrows or deletes the marks whose rows it deletes,
+/// and erasure the marks of the rows it erases, so an outlying stamp is not read again once its row is gone.
 struct TimeMarks {
     /// A mark spanning fewer ids than this is extended by the next write instead of followed by a new one.
     static let extendBelow: Int64 = 1024
@@ -37,26 +43,98 @@ struct TimeMarks {
 
     static let newestSQL =
         "SELECT first_id, last_id, earliest_arrival, latest_arrival FROM prediction_time_mark WHERE model = ? ORDER BY first_id DESC LIMIT 1"
+    static let newestLatestSQL = "SELECT latest_arrival FROM prediction_time_mark WHERE model = ? ORDER BY first_id DESC LIMIT 1"
     static let insertSQL = "INSERT INTO prediction_time_mark (model, first_id, last_id, earliest_arrival, latest_arrival) VALUES (?, ?, ?, ?, ?)"
     static let extendSQL = "UPDATE prediction_time_mark SET last_id = ?, earliest_arrival = ?, latest_arrival = ? WHERE model = ? AND first_id = ?"
+    static let markedThroughSQL = "SELECT through_id FROM prediction_time_marked WHERE id = 1"
+    static let markThroughSQL = "UPDATE prediction_time_marked SET through_id = max(through_id, ?) WHERE id = 1"
 
-    /// Writes the marks (in the transaction of the rows they mark).
-    func write(_ db: Database) throws {
+    /// Writes the marks, in the transaction of the rows they mark; `now` is the write's clock (seconds since 1970).
+    func write(_ db: Database, now: Double) throws {
+        var through: Int64 = 0
         for (model, span) in spans {
-            let newest = try Row.fetchOne(db.cachedStatement(sql: Self.newestSQL), arguments: [model])
-            if let newest {
-                let first: Int64 = newest[0]
-                let last: Int64 = newest[1]
-                let earliest: Double = newest[2]
-                let latest: Double = max(newest[3], span.latest)
-                if span.first > last, span.last - first < Self.extendBelow {
-                    try db.cachedStatement(sql: Self.extendSQL).execute(arguments: [span.last, min(earliest, span.earliest), latest, model, first])
-                } else {
-                    try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [model, span.first, span.last, span.earliest, latest])
-                }
+            through = max(through, span.last)
+            let latestHere = min(span.latest, now)
+            guard let newest = try Row.fetchOne(db.cachedStatement(sql: Self.newestSQL), arguments: [model]) else {
+                try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [model, span.first, span.last, span.earliest, latestHere])
+                continue
+            }
+            let first: Int64 = newest[0]
+            let last: Int64 = newest[1]
+            let earliest: Double = newest[2]
+            let latest = max(newest[3] as Double, latestHere)
+            if span.first > last, span.last - first < Self.extendBelow {
+                try db.cachedStatement(sql: Self.extendSQL).execute(arguments: [span.last, min(earliest, span.earliest), latest, model, first])
             } else {
-                try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [model, span.first, span.last, span.earliest, span.latest])
+                try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [model, span.first, span.last, span.earliest, latest])
             }
         }
+        try db.cachedStatement(sql: Self.markThroughSQL).execute(arguments: [through])
+    }
+
+    /// Marks the rows above the highest id marked so far (`prediction_time_marked`), in groups of 1,024 ids per model:
+    /// every row at the migration, and later rows that a writer without marks (an older binary on the same file)
+    /// added. `highest` is the highest id in use when the caller knows it (the writer does: one lookup then).
+    static func markUnmarkedRows(_ db: Database, now: Double, highest: Int64? = nil) throws {
+        let through = try Int64.fetchOne(db.cachedStatement(sql: markedThroughSQL)) ?? 0
+        let top = try highest ?? Int64.fetchOne(db, sql: "SELECT MAX(id) FROM prediction") ?? 0
+        guard top > through else { return }
+        let groups = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT model, MIN(id), MAX(id), MIN(arrived_at), MAX(arrived_at) FROM prediction WHERE id > ?
+                GROUP BY model, id / 1024 ORDER BY MIN(id)
+                """, arguments: [through])
+        var latestOf: [String: Double] = [:]
+        for group in groups {
+            let model: String = group[0]
+            let previous = try latestOf[model] ?? Double.fetchOne(db.cachedStatement(sql: newestLatestSQL), arguments: [model])
+            let latest = max(previous ?? -.infinity, min(group[4] as Double, now))
+            try db.cachedStatement(sql: insertSQL).execute(arguments: [model, group[1] as Int64, group[2] as Int64, group[3] as Double, latest])
+            latestOf[model] = latest
+        }
+        try db.cachedStatement(sql: markThroughSQL).execute(arguments: [top])
+    }
+
+    /// Narrows the marks of `model` that start at `firstIDs` to the rows they still hold, deleting those left empty
+    /// (after retention or erasure): the earliest arrival becomes the earliest left, the latest the later of the
+    /// previous mark's and the latest left — never raised, so latest arrivals still never decrease along the ids.
+    static func refresh(_ db: Database, model: String, marks firstIDs: [Int64]) throws {
+        for first in Set(firstIDs).sorted() {
+            guard
+                let mark = try Row.fetchOne(
+                    db, sql: "SELECT last_id, latest_arrival FROM prediction_time_mark WHERE model = ? AND first_id = ?", arguments: [model, first])
+            else { continue }
+            let last: Int64 = mark[0]
+            let latest: Double = mark[1]
+            let left = try Row.fetchOne(
+                db, sql: "SELECT MIN(arrived_at), MAX(arrived_at) FROM prediction WHERE id BETWEEN ? AND ? AND +model = ?",
+                arguments: [first, last, model])
+            guard let earliestLeft = left?[0] as Double?, let latestLeft = left?[1] as Double? else {
+                try db.execute(sql: "DELETE FROM prediction_time_mark WHERE model = ? AND first_id = ?", arguments: [model, first])
+                continue
+            }
+            let previous = try Double.fetchOne(
+                db, sql: "SELECT latest_arrival FROM prediction_time_mark WHERE model = ? AND first_id < ? ORDER BY first_id DESC LIMIT 1",
+                arguments: [model, first])
+            let narrowed = min(latest, max(previous ?? -.infinity, latestLeft))
+            try db.execute(
+                sql: "UPDATE prediction_time_mark SET earliest_arrival = ?, latest_arrival = ? WHERE model = ? AND first_id = ?",
+                arguments: [earliestLeft, narrowed, model, first])
+        }
+    }
+
+    /// The first ids of `model`'s marks that hold the rows `ids` (for ``refresh(_:model:marks:)`` after an erasure).
+    static func marks(_ db: Database, model: String, holding ids: [Int64]) throws -> [Int64] {
+        var found: Set<Int64> = []
+        for id in ids {
+            if let first = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT first_id FROM prediction_time_mark WHERE model = ? AND first_id <= ? ORDER BY first_id DESC LIMIT 1"),
+                arguments: [model, id])
+            {
+                found.insert(first)
+            }
+        }
+        return Array(found)
     }
 }

@@ -137,11 +137,11 @@ public final class PredictionLogStore: Sendable {
                     CREATE INDEX prediction_by_sealed_key ON prediction(sealed_with) WHERE sealed_with IS NOT NULL;
                     """)
         }
-        // Time lookups go through marks instead of a per-row index: one mark per model and commit (extended while it
-        // spans few ids) records the row-id range written, the earliest arrival among the model's rows in it, and the
-        // latest arrival among all the model's rows up to its end (a running maximum, so it grows with the ids). A time
-        // window's first row id and retention's last row id are found among the marks; the rows themselves carry one
-        // index entry less each. Existing rows are marked in groups of 1,024 ids.
+        // Time lookups go through marks instead of a per-row index (``TimeMarks``): per model and commit, the row-id
+        // range written, the earliest arrival among the model's rows in it, and the latest arrival among all its rows
+        // up to its end (a running maximum). The rows themselves carry one index entry less each. Rows already logged
+        // are marked here, in groups of 1,024 ids; `prediction_time_marked` holds the highest id marked, so rows that
+        // an older binary writes later (a rolling upgrade) are marked by the next write.
         migrator.registerMigration("v5-time-marks") { db in
             try db.execute(
                 sql: """
@@ -150,20 +150,19 @@ public final class PredictionLogStore: Sendable {
                         first_id INTEGER NOT NULL,
                         last_id INTEGER NOT NULL CHECK (last_id >= first_id),
                         earliest_arrival REAL NOT NULL,
-                        latest_arrival REAL NOT NULL CHECK (latest_arrival >= earliest_arrival),
+                        latest_arrival REAL NOT NULL,
                         PRIMARY KEY (model, first_id)
                     ) WITHOUT ROWID;
                     CREATE INDEX prediction_time_mark_by_latest ON prediction_time_mark(model, latest_arrival);
                     CREATE INDEX prediction_time_mark_by_earliest ON prediction_time_mark(model, earliest_arrival);
-                    INSERT INTO prediction_time_mark (model, first_id, last_id, earliest_arrival, latest_arrival)
-                        SELECT model, first_id, last_id, earliest,
-                            MAX(latest) OVER (PARTITION BY model ORDER BY first_id ROWS UNBOUNDED PRECEDING)
-                        FROM (
-                            SELECT model, MIN(id) AS first_id, MAX(id) AS last_id, MIN(arrived_at) AS earliest, MAX(arrived_at) AS latest
-                            FROM prediction GROUP BY model, id / 1024
-                        );
-                    DROP INDEX prediction_by_time;
+                    CREATE TABLE prediction_time_marked (
+                        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                        through_id INTEGER NOT NULL CHECK (through_id >= 0)
+                    );
+                    INSERT INTO prediction_time_marked (id, through_id) VALUES (1, 0);
                     """)
+            try TimeMarks.markUnmarkedRows(db, now: Date().timeIntervalSince1970)
+            try db.execute(sql: "DROP INDEX prediction_by_time")
         }
         return migrator
     }
@@ -195,6 +194,11 @@ public final class PredictionLogStore: Sendable {
         try insert(rows: entries.map(PredictionRow.init))
     }
 
+    /// ``insert(_:)`` as if the write's clock read `now` (tests of the time marks).
+    func insert(_ entries: [PredictionEntry], now: Double) throws(PredictionLogError) {
+        try insert(rows: entries.map(PredictionRow.init), now: now)
+    }
+
     /// Rows bound to one `INSERT` statement at a time by ``insert(rows:)`` (the rest go one by one): each statement
     /// execution has a fixed cost (preparing the program, the AUTOINCREMENT bookkeeping) that many rows share.
     static let rowsPerStatement = 16
@@ -212,6 +216,11 @@ public final class PredictionLogStore: Sendable {
     /// Writes `rows` in one transaction, in order; with a sealer, inputs and outputs are encrypted, bound to the
     /// row id (assigned here, so the id is known before the row is written).
     public func insert(rows: [PredictionRow]) throws(PredictionLogError) {
+        try insert(rows: rows, now: Date().timeIntervalSince1970)
+    }
+
+    /// ``insert(rows:)`` with the write's clock (seconds since 1970), which bounds the arrivals the time marks count.
+    func insert(rows: [PredictionRow], now: Double) throws(PredictionLogError) {
         guard !rows.isEmpty else { return }
         let sealer = self.sealer
         try write { db in
@@ -224,6 +233,8 @@ public final class PredictionLogStore: Sendable {
             var start = 0
             var singleInsert = BoundInsert(single)
             var groupInsert = BoundInsert(group)
+            // Rows another writer left unmarked (an older binary on the same file) are marked first.
+            try TimeMarks.markUnmarkedRows(db, now: now, highest: id)
             var marks = TimeMarks()
             for (offset, row) in rows.enumerated() { marks.add(model: row.model, id: id + Int64(offset) + 1, arrivedAt: row.arrivedAt) }
             while start < rows.count {
@@ -236,7 +247,7 @@ public final class PredictionLogStore: Sendable {
                 }
                 start += count
             }
-            try marks.write(db)
+            try marks.write(db, now: now)
         }
     }
 
@@ -356,7 +367,8 @@ public final class PredictionLogStore: Sendable {
     /// `model` whose latest arrival is at or after the time. Every row of the window has this id or a larger one (the
     /// mark holding it has a latest arrival at least its own, and latest arrivals grow with the ids); the time filter
     /// still applies to each row (rows are written in completion order, so a larger id may have arrived earlier).
-    /// One step into the (model, latest arrival) index, whatever the log's size.
+    /// One step into the (model, latest arrival) index, whatever the log's size. A row stamped later than the clock of
+    /// its write counts as written at that clock (see ``TimeMarks``).
     static let firstIDSinceSQL = """
         SELECT first_id FROM prediction_time_mark WHERE model = ? AND latest_arrival >= ? ORDER BY latest_arrival, first_id LIMIT 1
         """
@@ -477,31 +489,33 @@ public final class PredictionLogStore: Sendable {
 
     // MARK: Retention
 
-    /// The last row id that may hold a row of `model` that arrived before a time: every such row lies in a time mark
-    /// whose earliest arrival is before it. Retention deletes the marks wholly before its cutoff, so this reads only
-    /// the few marks at the boundary and the rows since the last pass.
-    static let lastIDBeforeSQL = "SELECT MAX(last_id) FROM prediction_time_mark WHERE model = ? AND earliest_arrival < ?"
+    /// The time marks of `model` that may hold a row that arrived before a time: every such row lies in a mark whose
+    /// earliest arrival is before it. Retention deletes the marks it empties, so this reads the marks of the rows to
+    /// delete and the few at the boundary.
+    static let marksBeforeSQL = "SELECT first_id, last_id FROM prediction_time_mark WHERE model = ? AND earliest_arrival < ?"
+
+    /// The rows of a model that arrived before a time within one mark's id range: a range of the table (`+`: an index
+    /// on the model would read all of its rows instead).
+    static let deleteInMarkSQL = "DELETE FROM prediction WHERE id BETWEEN ? AND ? AND +model = ? AND +arrived_at < ?"
 
     /// Deletes `model`'s predictions that arrived before `cutoff` (seconds since 1970); their feedback goes
-    /// with them (`ON DELETE CASCADE`). Returns the number of predictions deleted. Each version's rows up to the
-    /// last id that may hold one (``lastIDBeforeSQL``) are one range of the (model, version) index; the time marks
-    /// that only covered deleted rows go too.
+    /// with them (`ON DELETE CASCADE`). Returns the number of predictions deleted. Only the row-id ranges of the time
+    /// marks that may hold such rows (``marksBeforeSQL``) are read, each a range of the table; marks left without rows
+    /// of the model go too, the others are narrowed to the rows left.
     @discardableResult
     public func deletePredictions(model: String, before cutoff: Double) throws(PredictionLogError) -> Int {
         try write { db in
-            guard let last = try Int64.fetchOne(db, sql: Self.lastIDBeforeSQL, arguments: [model, cutoff]) else { return 0 }
-            try db.execute(
-                sql: "DELETE FROM prediction WHERE model = ? AND version IS NULL AND id <= ? AND +arrived_at < ?", arguments: [model, last, cutoff])
-            var deleted = db.changesCount
-            var below = Int.min
-            while let version = try Int.fetchOne(db, sql: Self.nextVersionSQL, arguments: [model, below]) {
-                try db.execute(
-                    sql: "DELETE FROM prediction WHERE model = ? AND version = ? AND id <= ? AND +arrived_at < ?",
-                    arguments: [model, version, last, cutoff])
-                deleted += db.changesCount
-                below = version
+            let marks = try Row.fetchAll(db, sql: Self.marksBeforeSQL, arguments: [model, cutoff]).map {
+                (first: $0[0] as Int64, last: $0[1] as Int64)
             }
-            try db.execute(sql: "DELETE FROM prediction_time_mark WHERE model = ? AND latest_arrival < ?", arguments: [model, cutoff])
+            var deleted = 0
+            for mark in marks {
+                try db.execute(
+                    sql: Self.deleteInMarkSQL,
+                    arguments: [mark.first, mark.last, model, cutoff])
+                deleted += db.changesCount
+            }
+            try TimeMarks.refresh(db, model: model, marks: marks.map(\.first))
             return deleted
         }
     }
