@@ -6,7 +6,9 @@
 # env:   DURATION (s per run, default 10), REPS (default 1), WARMUP (s, default 2),
 #        PEERS (default "floor-parse:8090 fastapi-2w:8110 mlserver-default:8200 bentoml:8300 triton-pytriton:8400"),
 #        SLIPWAY_PORT (default 8500), SLIPWAY_SHARED (default ../shared beside the repository),
-#        SLIPWAY_BIN (a release binary to measure instead of building this checkout's).
+#        SLIPWAY_BIN (a release binary to measure instead of building this checkout's),
+#        PAYLOADS (default iris_b1,bc_b1,bc_b32) and CONNS (default 1,16,64): a subset of the cells, e.g. to repeat
+#        one cell with REPS=7 (targets rotate their order every rep).
 # Peers install from PyPI into venvs under WORK_DIR (pins of ../shared/bench/setup.sh); a peer that cannot be
 # installed, built or started is reported as skipped with the reason, and the run goes on without it.
 # Prints the table (req/s, p50, p99, non-2xx, RSS) and writes WORK_DIR/results.json and WORK_DIR/table.md.
@@ -99,7 +101,8 @@ done
 
 sleep 3
 echo "== wrk: $((${#targets[@]} / 2)) targets, ${DURATION}s x ${REPS} rep(s) per cell; load before: $(cat /proc/loadavg)"
-python3 "$B/bench.py" "${targets[@]}" --out "$W/results.json" --duration "$DURATION" --reps "$REPS" --warmup "$WARMUP" > "$W/bench.log" 2>&1 \
+python3 "$B/bench.py" "${targets[@]}" --out "$W/results.json" --duration "$DURATION" --reps "$REPS" --warmup "$WARMUP" \
+  --payloads "${PAYLOADS:-iris_b1,bc_b1,bc_b32}" --conns "${CONNS:-1,16,64}" > "$W/bench.log" 2>&1 \
   || { tail -20 "$W/bench.log" >&2; exit 1; }
 baseline=slipway
 grep -q '"floor-parse"' "$W/results.json" && baseline=floor-parse
