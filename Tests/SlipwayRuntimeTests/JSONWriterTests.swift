@@ -26,6 +26,25 @@ import Testing
         }
     }
 
+    /// Raw text (numbers, pre-encoded JSON) is appended byte for byte as its UTF-8.
+    @Test func rawTextIsItsUTF8() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in Self.pieces.randomElement(using: &generator) ?? "a" }.joined()
+            var writer = JSONWriter(capacity: 0)
+            writer.raw("[")
+            writer.raw(text)
+            #expect(writer.bytes == Array("[".utf8) + Array(text.utf8))
+        }
+        var numbers = JSONWriter()
+        numbers.number(Float(0.1))
+        numbers.raw(",")
+        numbers.number(-2.5e-7)
+        numbers.raw(",")
+        numbers.number(Int64.min)
+        #expect(String(decoding: numbers.bytes, as: UTF8.self) == "0.1,-2.5e-07,-9223372036854775808")
+    }
+
     @Test func stringsAppendAfterWhatIsAlreadyWritten() {
         var writer = JSONWriter(capacity: 0)
         writer.raw("{")

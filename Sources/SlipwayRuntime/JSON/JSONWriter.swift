@@ -8,7 +8,13 @@ public struct JSONWriter {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    /// Appends `s`'s UTF-8 bytes as they are (numbers' text, pre-encoded JSON), copied from their span in one step.
+    public mutating func raw(_ s: String) {
+        let utf8 = s.utf8.span
+        bytes.append(addingCapacity: utf8.count) { out in
+            for i in utf8.indices { out.append(utf8[i]) }
+        }
+    }
 
     public mutating func string(_ s: String) {
         // Most strings (names, datatypes, ids) need no escape: one scan of their UTF-8 bytes in place, then one copy
