@@ -154,29 +154,9 @@ import Testing
     /// from the migration, in groups of 1,024 ids; every window and retention pass is then exact.
     @Test func theMigrationMarksRowsWrittenBeforeIt() throws {
         var generator = SystemRandomNumberGenerator()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(PredictionLogStore.fileName).path
         var clock = 5_000.0
         var written = Self.randomBatches(&generator, count: 80, clock: &clock).flatMap { $0 }
-        do {
-            let old = try DatabaseQueue(path: path)
-            try PredictionLogStore.migrator.migrate(old, upTo: "v4-sealed-with-partial")
-            try old.write { db in
-                for (offset, row) in written.enumerated() {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO prediction (id, request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs)
-                            VALUES (?, ?, ?, ?, NULL, ?, 'ok', 0, 1, ?, ?)
-                            """,
-                        arguments: [
-                            offset + 1, row.requestID, row.model, row.version, row.arrivedAt,
-                            Data(TensorBlob.encode([PredictionLogStoreTests.floats("X", [1, 1], [1])])), Data(TensorBlob.encode([])),
-                        ])
-                }
-            }
-        }
-        let store = try PredictionLogStore(path: path)
+        let store = try Self.preMarksStore(written)
         let groups = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prediction_time_mark") ?? 0 }
         let expectedGroups = Set(written.enumerated().map { "\($0.element.model) \(($0.offset + 1) / 1024)" }).count
         #expect(groups == expectedGroups)
@@ -242,8 +222,8 @@ import Testing
     }
 
     /// A log written before the marks (migrations up to v4, rows inserted as that version did), opened by this version.
-    static func preMarksStore(_ rows: [Written], directory: URL? = nil) throws -> PredictionLogStore {
-        let dir = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
+    static func preMarksStore(_ rows: [Written]) throws -> PredictionLogStore {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent(PredictionLogStore.fileName).path
         do {
