@@ -171,8 +171,17 @@ import Testing
         #expect(first.count == 1 && first.first?.contains("USING COVERING INDEX prediction_time_mark_by_latest") == true, "\(first)")
         let marks = try store.queryPlan(PredictionLogStore.marksBeforeSQL)
         #expect(marks.first?.contains("USING INDEX prediction_time_mark_by_earliest (model=? AND earliest_arrival<?)") == true, "\(marks)")
-        let delete = try store.queryPlan(PredictionLogStore.deleteInMarkSQL)
-        #expect(delete.first?.contains("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") == true, "\(delete)")
+        // Retention and refresh read one version's rows in a mark's range through the index: other models' rows
+        // interleaved in the range are not read.
+        for sql in [PredictionLogStore.deleteInMarkSQL, TimeMarks.arrivalsLeftSQL] {
+            let plan = try store.queryPlan(sql)
+            #expect(plan.first?.contains("USING INDEX prediction_by_version (model=? AND version=? AND rowid>? AND rowid<?)") == true, "\(plan)")
+        }
+        // Marking rows an older binary wrote reads the table from the highest id marked.
+        let unmarked = try store.queryPlan(
+            "SELECT model, MIN(id), MAX(id), MIN(arrived_at), MAX(arrived_at) FROM prediction WHERE id > ? GROUP BY id / 1024, +model ORDER BY MIN(id)"
+        )
+        #expect(unmarked.first?.contains("USING INTEGER PRIMARY KEY (rowid>?)") == true, "\(unmarked)")
         let indexes = try store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'prediction' AND sql IS NOT NULL")
         }
@@ -259,10 +268,16 @@ import Testing
                 (10..<40).map { Written(requestID: "r\($0)", model: $0 % 2 == 0 ? "iris" : "wine", version: 1, arrivedAt: 200 + Double($0)) },
                 from: 11, db)
         }
+        // Before any write of this binary: windows already find the unmarked rows (their walk starts at the first of
+        // them at the latest), and retention marks them first.
+        #expect(try Self.ids(store, since: 500).isEmpty)
+        #expect(try Self.ids(store, since: 230) == (30..<40).filter { $0 % 2 == 0 }.map { "r\($0)" })
+        #expect(try Self.ids(store, since: 0, model: "wine").count == 15)
+        #expect(try store.deletePredictions(model: "wine", before: 215) == 2)
         try Self.write(store, [300], from: 40)
         #expect(try Self.ids(store, since: 210) == (10..<40).filter { $0 % 2 == 0 && 200 + Double($0) >= 210 }.map { "r\($0)" } + ["r40"])
-        #expect(try Self.ids(store, since: 0, model: "wine") == (10..<40).filter { $0 % 2 == 1 }.map { "r\($0)" })
-        #expect(try store.deletePredictions(model: "wine", before: 1000) == 15)
+        #expect(try Self.ids(store, since: 0, model: "wine") == (15..<40).filter { $0 % 2 == 1 }.map { "r\($0)" })
+        #expect(try store.deletePredictions(model: "wine", before: 1000) == 13)
         #expect(try store.deletePredictions(model: "iris", before: 225) == 10 + 8)
     }
 
@@ -295,6 +310,56 @@ import Testing
         }
         #expect(!marks.contains { ($0[0] as Double) < now - 1000 && ($0[0] as Double) != now - 3000 + 100 }, "an outlying stamp stayed in a mark")
         #expect(try store.count(model: "iris") == 1001)
+    }
+
+    /// Retention narrows a mark it does not empty without lowering its latest arrival below the previous mark's (the
+    /// floor) or raising it above its own (the ceiling): windows from after the narrowing still find every row.
+    @Test func narrowingKeepsTheRunningMaximumsFloorAndCeiling() throws {
+        let floor = try PredictionLogStoreTests.temporaryStore()
+        try Self.write(floor, (0..<1100).map { 1000 + Double($0) }, from: 0)
+        try Self.write(floor, [2050, 500], from: 1100)
+        #expect(try floor.deletePredictions(model: "iris", before: 600) == 1)
+        #expect(try Self.ids(floor, since: 2040) == (1040..<1100).map { "r\($0)" } + ["r1100"])
+
+        let ceiling = try PredictionLogStoreTests.temporaryStore()
+        try Self.write(ceiling, (0..<1100).map { 1000 + Double($0) }, from: 0)
+        try ceiling.insert(
+            [2200, 9e9, 700].enumerated().map {
+                Self.entry(Written(requestID: "r\(1100 + $0.offset)", model: "iris", version: 1, arrivedAt: $0.element))
+            },
+            now: 2200)
+        try ceiling.insert(
+            (0..<1100).map { Self.entry(Written(requestID: "r\(1103 + $0)", model: "iris", version: 1, arrivedAt: 2300 + Double($0))) }, now: 3400)
+        #expect(try ceiling.deletePredictions(model: "iris", before: 800) == 1)
+        #expect(try Self.ids(ceiling, since: 2150).contains("r1100"))
+    }
+
+    /// Erasure across several marks narrows or deletes each of them.
+    @Test func erasureAcrossMarks() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        var written: [Written] = (0..<3000).map { i in
+            let model = i % 3 == 0 ? "wine" : "iris"
+            return Written(requestID: "r\(i)", model: model, version: 1 + i % 2, arrivedAt: 1000 + Double(i))
+        }
+        for start in stride(from: 0, to: 3000, by: 100) { try store.insert(written[start..<(start + 100)].map(Self.entry)) }
+        let erased: Set<String> = Set((0..<3000).filter { $0 < 1200 || $0 % 17 == 0 }.map { "r\($0)" })
+        _ = try store.erasePredictions(model: "iris") { erased.contains($0.entry.requestID) }
+        written.removeAll { $0.model == "iris" && erased.contains($0.requestID) }
+        let iris: [Written] = written.filter { $0.model == "iris" }
+        let wine: [Written] = written.filter { $0.model == "wine" }
+        let bounds = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT MIN(earliest_arrival), COUNT(*) FROM prediction_time_mark WHERE model = 'iris'")
+        }
+        let earliest: Double? = iris.map { $0.arrivedAt }.min()
+        #expect(bounds?[0] as Double? == earliest)
+        for since in [0.0, 1500, 2500, 3990] {
+            let expectedIris: [String] = iris.filter { $0.arrivedAt >= since }.map { $0.requestID }
+            let expectedWine: [String] = wine.filter { $0.arrivedAt >= since }.map { $0.requestID }
+            #expect(try Self.ids(store, since: since) == expectedIris, "since \(since)")
+            #expect(try Self.ids(store, since: since, model: "wine") == expectedWine)
+        }
+        let old: Int = iris.filter { $0.arrivedAt < 2600 }.count
+        #expect(try store.deletePredictions(model: "iris", before: 2600) == old)
     }
 
     /// Erasure narrows the marks of the rows it removes (an erased row's arrival does not stay in them) and deletes

@@ -39,7 +39,9 @@ extension PredictionLogStore {
                     }
                     // The time marks of the erased rows are narrowed to the rows left (or deleted): no erased row's
                     // arrival time stays behind in them.
-                    try TimeMarks.refresh(db, model: model, marks: TimeMarks.marks(db, model: model, holding: ids))
+                    try TimeMarks.refresh(
+                        db, model: model, marks: TimeMarks.marks(db, model: model, holding: ids), versions: PredictionLogStore.versions(of: model, db)
+                    )
                     return .commit
                 }
                 return erased

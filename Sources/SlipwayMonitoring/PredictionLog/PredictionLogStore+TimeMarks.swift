@@ -14,8 +14,10 @@ import GRDB
 ///
 /// Clocks: a row stamped later than the clock of the write that logs it (a clock stepped back) counts in latest
 /// arrivals as written at that clock, so one wrong stamp cannot make every later window walk from it; such a row is
-/// found by windows that start at or before its write. Retention narrows or deletes the marks whose rows it deletes,
-/// and erasure the marks of the rows it erases, so an outlying stamp is not read again once its row is gone.
+/// found by windows that start at or before its write. A host clock that runs ahead (stamps and writes both in the
+/// future) raises the running maximum until real time passes it: windows stay exact but walk from the first mark of
+/// that time. Retention narrows or deletes the marks whose rows it deletes, and erasure the marks of the rows it
+/// erases, so an outlying earliest arrival is not read again once its row is gone.
 struct TimeMarks {
     /// A mark spanning fewer ids than this is extended by the next write instead of followed by a new one.
     static let extendBelow: Int64 = 1024
@@ -73,8 +75,9 @@ struct TimeMarks {
     }
 
     /// Marks the rows above the highest id marked so far (`prediction_time_marked`), in groups of 1,024 ids per model:
-    /// every row at the migration, and later rows that a writer without marks (an older binary on the same file)
-    /// added. `highest` is the highest id in use when the caller knows it (the writer does: one lookup then).
+    /// rows that a writer without marks (an older binary on the same file) added since this binary's last write, their
+    /// latest arrivals capped at this clock. `highest` is the highest id in use when the caller knows it (the writer
+    /// does: one lookup then). The rows are read as one range of the table from the mark.
     static func markUnmarkedRows(_ db: Database, now: Double, highest: Int64? = nil) throws {
         let through = try Int64.fetchOne(db.cachedStatement(sql: markedThroughSQL)) ?? 0
         let top = try highest ?? Int64.fetchOne(db, sql: "SELECT MAX(id) FROM prediction") ?? 0
@@ -83,7 +86,7 @@ struct TimeMarks {
             db,
             sql: """
                 SELECT model, MIN(id), MAX(id), MIN(arrived_at), MAX(arrived_at) FROM prediction WHERE id > ?
-                GROUP BY model, id / 1024 ORDER BY MIN(id)
+                GROUP BY id / 1024, +model ORDER BY MIN(id)
                 """, arguments: [through])
         var latestOf: [String: Double] = [:]
         for group in groups {
@@ -99,28 +102,38 @@ struct TimeMarks {
     /// Narrows the marks of `model` that start at `firstIDs` to the rows they still hold, deleting those left empty
     /// (after retention or erasure): the earliest arrival becomes the earliest left, the latest the later of the
     /// previous mark's and the latest left — never raised, so latest arrivals still never decrease along the ids.
-    static func refresh(_ db: Database, model: String, marks firstIDs: [Int64]) throws {
+    static let markSQL = "SELECT last_id, latest_arrival FROM prediction_time_mark WHERE model = ? AND first_id = ?"
+    /// The arrivals left in a mark's range, per version: a range of the (model, version) index.
+    static let arrivalsLeftSQL = "SELECT MIN(arrived_at), MAX(arrived_at) FROM prediction WHERE model = ? AND version IS ? AND id BETWEEN ? AND ?"
+    static let previousLatestSQL = "SELECT latest_arrival FROM prediction_time_mark WHERE model = ? AND first_id < ? ORDER BY first_id DESC LIMIT 1"
+    static let deleteMarkSQL = "DELETE FROM prediction_time_mark WHERE model = ? AND first_id = ?"
+    static let narrowSQL = "UPDATE prediction_time_mark SET earliest_arrival = ?, latest_arrival = ? WHERE model = ? AND first_id = ?"
+
+    /// Narrows the marks of `model` that start at `firstIDs` to the rows they still hold, deleting those left empty
+    /// (after retention or erasure): the earliest arrival becomes the earliest left, the latest the later of the
+    /// previous mark's and the latest left — never raised, so latest arrivals still never decrease along the ids.
+    /// `versions` are the model's (``PredictionLogStore/versions(of:_:)``).
+    static func refresh(_ db: Database, model: String, marks firstIDs: [Int64], versions: [Int?]) throws {
         for first in Set(firstIDs).sorted() {
-            guard
-                let mark = try Row.fetchOne(
-                    db, sql: "SELECT last_id, latest_arrival FROM prediction_time_mark WHERE model = ? AND first_id = ?", arguments: [model, first])
-            else { continue }
+            guard let mark = try Row.fetchOne(db.cachedStatement(sql: markSQL), arguments: [model, first]) else { continue }
             let last: Int64 = mark[0]
             let latest: Double = mark[1]
-            let left = try Row.fetchOne(
-                db, sql: "SELECT MIN(arrived_at), MAX(arrived_at) FROM prediction WHERE id BETWEEN ? AND ? AND +model = ?",
-                arguments: [first, last, model])
-            guard let earliestLeft = left?[0] as Double?, let latestLeft = left?[1] as Double? else {
-                try db.execute(sql: "DELETE FROM prediction_time_mark WHERE model = ? AND first_id = ?", arguments: [model, first])
+            var earliestLeft: Double?
+            var latestLeft: Double?
+            for version in versions {
+                guard let left = try Row.fetchOne(db.cachedStatement(sql: arrivalsLeftSQL), arguments: [model, version, first, last]),
+                    let low = left[0] as Double?, let high = left[1] as Double?
+                else { continue }
+                earliestLeft = min(earliestLeft ?? low, low)
+                latestLeft = max(latestLeft ?? high, high)
+            }
+            guard let earliestLeft, let latestLeft else {
+                try db.cachedStatement(sql: deleteMarkSQL).execute(arguments: [model, first])
                 continue
             }
-            let previous = try Double.fetchOne(
-                db, sql: "SELECT latest_arrival FROM prediction_time_mark WHERE model = ? AND first_id < ? ORDER BY first_id DESC LIMIT 1",
-                arguments: [model, first])
+            let previous = try Double.fetchOne(db.cachedStatement(sql: previousLatestSQL), arguments: [model, first])
             let narrowed = min(latest, max(previous ?? -.infinity, latestLeft))
-            try db.execute(
-                sql: "UPDATE prediction_time_mark SET earliest_arrival = ?, latest_arrival = ? WHERE model = ? AND first_id = ?",
-                arguments: [earliestLeft, narrowed, model, first])
+            try db.cachedStatement(sql: narrowSQL).execute(arguments: [earliestLeft, narrowed, model, first])
         }
     }
 

@@ -143,6 +143,7 @@ public final class PredictionLogStore: Sendable {
         // are marked here, in groups of 1,024 ids; `prediction_time_marked` holds the highest id marked, so rows that
         // an older binary writes later (a rolling upgrade) are marked by the next write.
         migrator.registerMigration("v5-time-marks") { db in
+            // Plain SQL (no application code), so this migration stays what it is when the marks' code changes.
             try db.execute(
                 sql: """
                     CREATE TABLE prediction_time_mark (
@@ -159,10 +160,25 @@ public final class PredictionLogStore: Sendable {
                         id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
                         through_id INTEGER NOT NULL CHECK (through_id >= 0)
                     );
-                    INSERT INTO prediction_time_marked (id, through_id) VALUES (1, 0);
                     """)
-            try TimeMarks.markUnmarkedRows(db, now: Date().timeIntervalSince1970)
-            try db.execute(sql: "DROP INDEX prediction_by_time")
+            // Existing rows in groups of 1,024 ids per model; latest arrivals as a running maximum, each group's
+            // capped at the migration's clock.
+            try db.execute(
+                sql: """
+                    INSERT INTO prediction_time_mark (model, first_id, last_id, earliest_arrival, latest_arrival)
+                        SELECT model, first_id, last_id, earliest,
+                            MAX(latest) OVER (PARTITION BY model ORDER BY first_id ROWS UNBOUNDED PRECEDING)
+                        FROM (
+                            SELECT model, MIN(id) AS first_id, MAX(id) AS last_id, MIN(arrived_at) AS earliest,
+                                MIN(MAX(arrived_at), ?) AS latest
+                            FROM prediction GROUP BY id / 1024, +model
+                        )
+                    """, arguments: [Date().timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO prediction_time_marked (id, through_id) VALUES (1, COALESCE((SELECT MAX(id) FROM prediction), 0));
+                    DROP INDEX prediction_by_time;
+                    """)
         }
         return migrator
     }
@@ -373,9 +389,31 @@ public final class PredictionLogStore: Sendable {
         SELECT first_id FROM prediction_time_mark WHERE model = ? AND latest_arrival >= ? ORDER BY latest_arrival, first_id LIMIT 1
         """
 
-    /// See ``firstIDSinceSQL``; nil when no row of `model` arrived at or after `time`.
+    /// See ``firstIDSinceSQL``; nil when no row of `model` arrived at or after `time`. Rows above the highest id marked
+    /// (written by an older binary since the last write of this one) may hold the window too: the walk then starts
+    /// at the first of them at the latest.
     static func firstID(_ db: Database, model: String, since time: Double) throws -> Int64? {
-        try Int64.fetchOne(db, sql: firstIDSinceSQL, arguments: [model, time])
+        let marked = try Int64.fetchOne(db.cachedStatement(sql: firstIDSinceSQL), arguments: [model, time])
+        let through = try Int64.fetchOne(db.cachedStatement(sql: TimeMarks.markedThroughSQL)) ?? 0
+        guard let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM prediction")), highest > through else { return marked }
+        return min(marked ?? through + 1, through + 1)
+    }
+
+    /// The versions `model` has rows of (nil for rows without one), each found by one step into the (model, version)
+    /// index.
+    static func versions(of model: String, _ db: Database) throws -> [Int?] {
+        var versions: [Int?] = []
+        if try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM prediction WHERE model = ? AND version IS NULL LIMIT 1"), arguments: [model])
+            != nil
+        {
+            versions.append(nil)
+        }
+        var below = Int.min
+        while let version = try Int.fetchOne(db.cachedStatement(sql: nextVersionSQL), arguments: [model, below]) {
+            versions.append(version)
+            below = version
+        }
+        return versions
     }
 
     /// Successful predictions of one model version that have labels, newest first, within `window`.
@@ -494,28 +532,33 @@ public final class PredictionLogStore: Sendable {
     /// delete and the few at the boundary.
     static let marksBeforeSQL = "SELECT first_id, last_id FROM prediction_time_mark WHERE model = ? AND earliest_arrival < ?"
 
-    /// The rows of a model that arrived before a time within one mark's id range: a range of the table (`+`: an index
-    /// on the model would read all of its rows instead).
-    static let deleteInMarkSQL = "DELETE FROM prediction WHERE id BETWEEN ? AND ? AND +model = ? AND +arrived_at < ?"
+    /// The rows of one model version that arrived before a time within one mark's id range: a range of the
+    /// (model, version) index, so the other models' rows interleaved in the range are not read.
+    static let deleteInMarkSQL = "DELETE FROM prediction WHERE model = ? AND version IS ? AND id BETWEEN ? AND ? AND +arrived_at < ?"
 
     /// Deletes `model`'s predictions that arrived before `cutoff` (seconds since 1970); their feedback goes
-    /// with them (`ON DELETE CASCADE`). Returns the number of predictions deleted. Only the row-id ranges of the time
-    /// marks that may hold such rows (``marksBeforeSQL``) are read, each a range of the table; marks left without rows
-    /// of the model go too, the others are narrowed to the rows left.
+    /// with them (`ON DELETE CASCADE`). Returns the number of predictions deleted. Rows an older binary left unmarked
+    /// are marked first; then only the id ranges of the time marks that may hold such rows (``marksBeforeSQL``) are
+    /// read, per version through the (model, version) index; marks left without rows of the model go too, the others
+    /// are narrowed to the rows left.
     @discardableResult
     public func deletePredictions(model: String, before cutoff: Double) throws(PredictionLogError) -> Int {
         try write { db in
+            try TimeMarks.markUnmarkedRows(db, now: Date().timeIntervalSince1970)
             let marks = try Row.fetchAll(db, sql: Self.marksBeforeSQL, arguments: [model, cutoff]).map {
                 (first: $0[0] as Int64, last: $0[1] as Int64)
             }
+            guard !marks.isEmpty else { return 0 }
+            let versions = try Self.versions(of: model, db)
+            let delete = try db.cachedStatement(sql: Self.deleteInMarkSQL)
             var deleted = 0
             for mark in marks {
-                try db.execute(
-                    sql: Self.deleteInMarkSQL,
-                    arguments: [mark.first, mark.last, model, cutoff])
-                deleted += db.changesCount
+                for version in versions {
+                    try delete.execute(arguments: [model, version, mark.first, mark.last, cutoff])
+                    deleted += db.changesCount
+                }
             }
-            try TimeMarks.refresh(db, model: model, marks: marks.map(\.first))
+            try TimeMarks.refresh(db, model: model, marks: marks.map(\.first), versions: versions)
             return deleted
         }
     }
