@@ -94,7 +94,8 @@ import Testing
                 written += batch
             }
             for model in models {
-                let since = Double.random(in: (cutoff - 10)...(clock + 1), using: &generator)
+                // From just before the cutoff (or the newest arrival, when the cutoff has passed it) to past the end.
+                let since = Double.random(in: min(cutoff - 10, clock)...(clock + 1), using: &generator)
                 var exported: [String] = []
                 try store.forEachPrediction(ExportFilter(model: model, since: since), pageSize: 50) { exported.append($0.entry.requestID) }
                 #expect(exported == written.filter { $0.model == model && $0.arrivedAt >= since }.map(\.requestID), "after pass \(pass)")
