@@ -45,7 +45,6 @@ struct TimeMarks {
 
     static let newestSQL =
         "SELECT first_id, last_id, earliest_arrival, latest_arrival FROM prediction_time_mark WHERE model = ? ORDER BY first_id DESC LIMIT 1"
-    static let newestLatestSQL = "SELECT latest_arrival FROM prediction_time_mark WHERE model = ? ORDER BY first_id DESC LIMIT 1"
     static let insertSQL = "INSERT INTO prediction_time_mark (model, first_id, last_id, earliest_arrival, latest_arrival) VALUES (?, ?, ?, ?, ?)"
     static let extendSQL = "UPDATE prediction_time_mark SET last_id = ?, earliest_arrival = ?, latest_arrival = ? WHERE model = ? AND first_id = ?"
     static let markedThroughSQL = "SELECT through_id FROM prediction_time_marked WHERE id = 1"
@@ -91,7 +90,7 @@ struct TimeMarks {
         var latestOf: [String: Double] = [:]
         for group in groups {
             let model: String = group[0]
-            let previous = try latestOf[model] ?? Double.fetchOne(db.cachedStatement(sql: newestLatestSQL), arguments: [model])
+            let previous = try latestOf[model] ?? Row.fetchOne(db.cachedStatement(sql: newestSQL), arguments: [model]).map { $0[3] as Double }
             let latest = max(previous ?? -.infinity, min(group[4] as Double, now))
             try db.cachedStatement(sql: insertSQL).execute(arguments: [model, group[1] as Int64, group[2] as Int64, group[3] as Double, latest])
             latestOf[model] = latest

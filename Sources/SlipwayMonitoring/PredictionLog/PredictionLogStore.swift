@@ -308,12 +308,10 @@ public final class PredictionLogStore: Sendable {
     public func latestVersion(of model: String) throws(PredictionLogError) -> Int? {
         try read { db in
             var best: (version: Int, id: Int64)?
-            var below = Int.min
-            while let version = try Int.fetchOne(db, sql: Self.nextVersionSQL, arguments: [model, below]) {
+            for case let version? in try Self.versions(of: model, db) {
                 if let id = try Int64.fetchOne(db, sql: Self.newestIDOfVersionSQL, arguments: [model, version]), id > best?.id ?? .min {
                     best = (version, id)
                 }
-                below = version
             }
             return best?.version
         }
