@@ -5,20 +5,17 @@ import ServiceLifecycle
 public import SlipwayRuntime
 
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
-/// body), the body limit, security when set up (authentication and authorisation, rate limits, the audit
-/// trail, hardening), then the V2, statistics, repository and management routes and `/openapi.json`.
+/// body; it also checks the declared body size), security when set up (one layer: authentication and
+/// authorisation, rate limits, the audit trail, hardening), then the V2, statistics, repository and management
+/// routes and `/openapi.json`.
 public func buildRouter(
     models: ServedModels, configuration: ServerConfiguration, security: ServerSecurity? = nil,
     drift: DriftMonitoringService? = nil, monitoring: MonitoringEndpoints = MonitoringEndpoints()
 ) -> Router<SlipwayRequestContext> {
     let router = Router(context: SlipwayRequestContext.self)
     router.add(middleware: V2ErrorMiddleware(retryAfter: configuration.retryAfterSeconds, maxBodySize: configuration.maxBodySize))
-    router.add(middleware: BodyLimitMiddleware(maxBodySize: configuration.maxBodySize))
     if let security {
-        router.add(middleware: AuthMiddleware(security: security))
-        router.add(middleware: RateLimitMiddleware(security: security))
-        router.add(middleware: AuditMiddleware(security: security))
-        router.add(middleware: HardeningMiddleware(maxJSONDepth: security.settings.maxJSONDepth, maxBodySize: configuration.maxBodySize))
+        router.add(middleware: SecurityMiddleware(security: security, maxBodySize: configuration.maxBodySize))
     }
     StatisticsController(models: models).addRoutes(to: router)
     V2Controller(models: models, configuration: configuration).addRoutes(to: router)

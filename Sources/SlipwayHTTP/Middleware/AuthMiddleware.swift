@@ -15,6 +15,12 @@ public struct AuthMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await next(request, try await authorize(request, context: context))
+    }
+
+    /// The context with the caller's identity and the matched route rule set, when the request may go on; a
+    /// refusal (401, 403) is recorded in the audit trail and thrown.
+    func authorize(_ request: Request, context: Context) async throws -> Context {
         let match = security.routes.match(method: request.method.rawValue, path: request.uri.path)
         var identity: Identity?
         let decision: AccessDecision
@@ -36,7 +42,7 @@ public struct AuthMiddleware: RouterMiddleware {
             var context = context
             context.identity = identity
             context.securityRoute = match
-            return try await next(request, context)
+            return context
         case .unauthenticated(let message):
             try await audit(request, match: match, identity: identity, status: 401, detail: message)
             throw SecurityError(.unauthenticated, message)

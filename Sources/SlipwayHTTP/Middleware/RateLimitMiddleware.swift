@@ -11,6 +11,12 @@ public struct RateLimitMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try check(context)
+        return try await next(request, context)
+    }
+
+    /// Takes one request from the caller's allowance; throws `rateLimited` (429 with `Retry-After`) when it is spent.
+    func check(_ context: Context) throws(SecurityError) {
         if let identity = context.identity, let limit = security.rateLimit(for: identity),
             case .limited(let retryAfter) = security.rateLimiter.take(caller: identity.id, limit: limit)
         {
@@ -18,6 +24,5 @@ public struct RateLimitMiddleware: RouterMiddleware {
                 .rateLimited, "rate limit of \(limit.perSecond) requests per second exceeded for \(identity.id); retry in \(retryAfter) s",
                 retryAfter: retryAfter)
         }
-        return try await next(request, context)
     }
 }
