@@ -54,6 +54,9 @@ import Testing
         "[1", "[[1,2]", "[1]]", "[1e5,2.25E-2,-3.125]", "[\t1,\n2\r]", "[[],[]]", "[[],[1]]",
         "[0.0000000000000000000001]", "[1.50000000000000000000]", "[1234567890123456789]", "[12345678901234567890]",
         "[-0.000000000000000001e2]", "[9007199254740992.5]", "[0.1e-22]", "[100000000000000000000000e-22]",
+        // A row's ", number" pairs (the leaf loop) and what ends them: spaces, brackets, letters, the end.
+        "[1 ,2 , 3]", "[1,\n-2,\t-3.5e1]", "[[1,2] ,[3, 4]]", "[1,-]", "[1,-a]", "[1,2,]", "[1,2,[3]]", "[1,2,", "[1,2 ",
+        "[1, NaN, -Infinity, 2]", "[1,-Infinity]", "[1,2 3]", "[[1,2],[3,4,]]", "[1,01]", "[1,-01]", "[1, ]",
     ])
     func agreesWithTheReferenceOnEdgeCases(_ text: String) {
         #expect(Self.fast(text) == Self.reference(text), "\(text)")
@@ -80,7 +83,7 @@ import Testing
                 if r > 0 { text += Bool.random(using: &g) ? "," : " , " }
                 text += "["
                 for c in 0..<cols {
-                    if c > 0 { text += "," }
+                    if c > 0 { text += [",", " ,", ", ", "\n,\t"].randomElement(using: &g) ?? "," }
                     text += Self.randomNumber(&g)
                 }
                 text += "]"
