@@ -7,7 +7,8 @@ public import SlipwayRuntime
 /// Builds the router: the error middleware first (so every error, unknown routes included, gets the V2
 /// body; it also checks the declared body size), security when set up (one layer: authentication and
 /// authorisation, rate limits, the audit trail, hardening), then the V2, statistics, repository and management
-/// routes and `/openapi.json`.
+/// routes and `/openapi.json`. The server answers through ``SlipwayResponder``, which sends inference past
+/// the router's trie.
 public func buildRouter(
     models: ServedModels, configuration: ServerConfiguration, security: ServerSecurity? = nil,
     drift: DriftMonitoringService? = nil, monitoring: MonitoringEndpoints = MonitoringEndpoints()
@@ -68,7 +69,7 @@ public func buildApplication(
     monitoring.system?.attach(inFlight: { [served] in served.pendingRequests(model: $0) }, threads: pool.threadCount)
     let router = buildRouter(models: served, configuration: configuration, security: security, drift: drift, monitoring: monitoring)
     var app = Application(
-        router: router,
+        responder: SlipwayResponder(router: router, controller: V2Controller(models: served, configuration: configuration)),
         server: security?.httpServer ?? .http1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
         services: [pool, ModelWatcher(models: served, interval: models.pollInterval)] + (security?.services ?? [])

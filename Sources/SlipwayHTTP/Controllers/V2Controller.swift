@@ -61,6 +61,12 @@ public struct V2Controller: Sendable {
 
     func infer(_ request: Request, _ context: SlipwayRequestContext) async throws -> Response {
         let (name, version) = try Self.target(context)
+        return try await infer(request, context, name: name, version: version)
+    }
+
+    /// Inference on model `name`, version or alias `version` (nil: the default version); the route's
+    /// parameters, read by the router or by ``V2InferenceDispatch``.
+    func infer(_ request: Request, _ context: SlipwayRequestContext, name: String, version: String?) async throws -> Response {
         let jsonLength = try Self.jsonLength(request)
         let buffer = try await request.body.collect(upTo: configuration.maxBodySize)
         let body = [UInt8](buffer: buffer)
