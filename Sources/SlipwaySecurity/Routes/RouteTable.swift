@@ -58,6 +58,9 @@ public struct RouteTable: Sendable {
     public let rules: [RouteRule]
     /// Each rule with its pattern's segments, split and classified once here rather than on every request.
     private let compiled: [(segments: [PatternSegment], rule: RouteRule)]
+    /// `bySegmentCount[n]`: the indices in `compiled` of the rules with `n` segments, in table order (a path can
+    /// only match those, so a request looks at a few rules rather than at every one).
+    private let bySegmentCount: [[Int]]
 
     /// A segment of a route pattern: a literal the path must repeat, or a named parameter (`:model`).
     enum PatternSegment: Sendable {
@@ -71,7 +74,11 @@ public struct RouteTable: Sendable {
 
     public init(_ rules: [RouteRule]) {
         self.rules = rules
-        self.compiled = rules.map { ($0.segments.map(PatternSegment.init), $0) }
+        let compiled = rules.map { ($0.segments.map(PatternSegment.init), $0) }
+        var bySegmentCount = [[Int]](repeating: [], count: (compiled.map(\.0.count).max() ?? 0) + 1)
+        for (index, entry) in compiled.enumerated() { bySegmentCount[entry.0.count].append(index) }
+        self.compiled = compiled
+        self.bySegmentCount = bySegmentCount
     }
 
     /// The rule for routes not in the table.
@@ -82,9 +89,11 @@ public struct RouteTable: Sendable {
         let upper = method.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ? method.uppercased() : method
         let method = upper == "HEAD" ? "GET" : upper
         let segments = Self.segments(of: path)
-        for entry in compiled where entry.segments.count == segments.count && entry.rule.method == method {
-            if let parameters = Self.match(entry.segments, segments) {
-                return RouteMatch(rule: entry.rule, parameters: parameters, isUnknown: false)
+        if segments.count < bySegmentCount.count {
+            for index in bySegmentCount[segments.count] where compiled[index].rule.method == method {
+                if let parameters = Self.match(compiled[index].segments, segments) {
+                    return RouteMatch(rule: compiled[index].rule, parameters: parameters, isUnknown: false)
+                }
             }
         }
         return RouteMatch(rule: Self.unknownRule(method: method), parameters: [:], isUnknown: true)
