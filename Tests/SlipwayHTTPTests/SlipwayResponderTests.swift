@@ -29,6 +29,26 @@ import Testing
         #expect(SlipwayResponder.inferenceTarget(path) == nil, "\(path)")
     }
 
+    /// Against a plain definition by `split`, on random paths made of the words that matter.
+    @Test func agreesWithASplitOfThePath() {
+        func reference(_ path: String) -> (name: String, version: String?)? {
+            guard path.hasPrefix("/v2/models/") else { return nil }
+            let s = path.dropFirst("/v2/models/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            guard let name = s.first, !name.isEmpty, name != "stats" else { return nil }
+            if s.count == 2, s[1] == "infer" { return (name, nil) }
+            if s.count == 4, s[1] == "versions", !s[2].isEmpty, s[3] == "infer" { return (name, s[2]) }
+            return nil
+        }
+        var g = SystemRandomNumberGenerator()
+        let words = ["v2", "models", "iris", "infer", "versions", "1", "stats", "", "é", "a%2F", "inference", "version"]
+        for _ in 0..<2_000 {
+            let tail = (0..<Int.random(in: 0...5, using: &g)).map { _ in words.randomElement(using: &g) ?? "" }.joined(separator: "/")
+            let path = (Bool.random(using: &g) ? "/v2/models/" : "/" + (words.randomElement(using: &g) ?? "")) + tail
+            let (a, b) = (SlipwayResponder.inferenceTarget(path), reference(path))
+            #expect(a?.name == b?.name && a?.version == b?.version, "\(path)")
+        }
+    }
+
     /// The same request past the router and through it (a spelling the responder leaves to the router).
     @Test func answersAsTheRouterDoes() async throws {
         try await V2Fixtures.app().test(.router) { client in
