@@ -139,6 +139,24 @@ import Testing
         #expect(tail[1].prevHash == tail[0].hash)
     }
 
+    /// A group commit binds 16 entries per statement and the rest one by one: every size around those lands
+    /// every entry, in order, chained.
+    @Test(arguments: [1, 15, 16, 17, 33, 40])
+    func aBatchLandsInOrderAndChained(size: Int) async throws {
+        let (database, _) = try SecurityTestSupport.database()
+        try await database.audit.append(AuditEvent(actor: "first", action: "http"))
+        let events = (0..<size).map { i in
+            AuditEvent(actor: "k\(i)", role: i % 3 == 0 ? nil : "viewer", action: "http", route: "/r/\(i)", requestID: "q\(i)", status: 200 + i)
+        }
+        let appended = try await database.audit.append(events)
+        #expect(appended.map(\.seq) == Array(2...(size + 1)))
+        let result = try database.audit.verify()
+        #expect(result.isIntact && result.entries == size + 1)
+        let stored = try database.audit.tail(size)
+        #expect(stored == appended)
+        #expect(stored.map(\.actor) == events.map(\.actor) && stored.map(\.role) == events.map(\.role))
+    }
+
     @Test func concurrentAppendsStayChained() async throws {
         let (database, _) = try SecurityTestSupport.database()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -44,36 +44,23 @@ public struct AuditLog: Sendable {
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1"))
         var seq = head.map { $0["seq"] as Int } ?? 0
         var previous = head.map { $0["hash"] as String } ?? AuditEntry.genesisHash
-        var insert = try BoundInsert(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO audit_entry (seq, time, actor, role, action, method, route, model, version, request_id, status, detail,
-                        prev_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """))
+        var single = try BoundInsert(db.cachedStatement(sql: Self.singleInsertSQL))
+        var group = try BoundInsert(db.cachedStatement(sql: Self.groupInsertSQL))
         var entries: [AuditEntry] = []
         entries.reserveCapacity(events.count)
-        for event in events {
-            seq += 1
-            let entry = AuditEntry(event, seq: seq, prevHash: previous)
-            // Bound straight to SQLite: GRDB's StatementArguments cost a quarter of an append (one per request).
-            insert.bind(Int64(entry.seq))
-            insert.bind(entry.time)
-            insert.bind(entry.actor)
-            insert.bind(entry.role)
-            insert.bind(entry.action)
-            insert.bind(entry.method)
-            insert.bind(entry.route)
-            insert.bind(entry.model)
-            insert.bind(entry.version)
-            insert.bind(entry.requestID)
-            insert.bind(entry.status)
-            insert.bind(entry.detail)
-            insert.bind(entry.prevHash)
-            insert.bind(entry.hash)
-            try insert.execute()
-            previous = entry.hash
-            entries.append(entry)
+        var start = 0
+        while start < events.count {
+            let count = events.count - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
+            for event in events[start..<(start + count)] {
+                seq += 1
+                let entry = AuditEntry(event, seq: seq, prevHash: previous)
+                // Bound straight to SQLite: GRDB's StatementArguments cost a quarter of an append (one per request).
+                if count == 1 { Self.bind(entry, to: &single) } else { Self.bind(entry, to: &group) }
+                previous = entry.hash
+                entries.append(entry)
+            }
+            if count == 1 { try single.execute() } else { try group.execute() }
+            start += count
         }
         try db.cachedStatement(
             sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
@@ -82,6 +69,37 @@ public struct AuditLog: Sendable {
     }
 
     /// Walks the whole trail (streaming, in sequence order) and names the first bad entry.
+    /// Entries bound to one `INSERT` at a time by ``append(_:in:)`` (the rest go one by one): each statement's
+    /// execution has a fixed cost that the rows of a group commit share.
+    static let rowsPerStatement = 16
+    static let singleInsertSQL = insertSQL(rows: 1)
+    static let groupInsertSQL = insertSQL(rows: rowsPerStatement)
+
+    static func insertSQL(rows: Int) -> String {
+        """
+        INSERT INTO audit_entry (seq, time, actor, role, action, method, route, model, version, request_id, status, detail, prev_hash, hash)
+        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+        """
+    }
+
+    /// Binds the 14 columns of `entry`, in ``insertSQL(rows:)``'s order.
+    static func bind(_ entry: AuditEntry, to insert: inout BoundInsert) {
+        insert.bind(Int64(entry.seq))
+        insert.bind(entry.time)
+        insert.bind(entry.actor)
+        insert.bind(entry.role)
+        insert.bind(entry.action)
+        insert.bind(entry.method)
+        insert.bind(entry.route)
+        insert.bind(entry.model)
+        insert.bind(entry.version)
+        insert.bind(entry.requestID)
+        insert.bind(entry.status)
+        insert.bind(entry.detail)
+        insert.bind(entry.prevHash)
+        insert.bind(entry.hash)
+    }
+
     public func verify() throws(SecurityError) -> AuditVerification {
         try database.read("read the audit trail") { db in
             var verifier = AuditChainVerifier()
