@@ -65,11 +65,102 @@ public struct JSONWriter {
         if v.isNaN { raw("NaN") } else if v.isInfinite { raw(v < 0 ? "-Infinity" : "Infinity") } else { raw(v.description) }
     }
 
+    /// A float in its shortest round-trip form, exactly as `description` writes it. Values from 0.001 up to a
+    /// million with at most seven decimals (probabilities, scores) are written from their digits here; making
+    /// the description's String first cost about as much as the conversion.
     public mutating func number(_ v: Float) {
-        if v.isNaN { raw("NaN") } else if v.isInfinite { raw(v < 0 ? "-Infinity" : "Infinity") } else { raw(v.description) }
+        if v.isNaN {
+            raw("NaN")
+        } else if v.isInfinite {
+            raw(v < 0 ? "-Infinity" : "Infinity")
+        } else if let (digits, decimals) = Self.shortDecimal(v) {
+            decimal(digits, decimals: decimals, negative: v < 0)
+        } else {
+            raw(v.description)
+        }
     }
 
-    public mutating func number<I: BinaryInteger>(_ v: I) { raw(v.description) }
+    /// `|v|` as `digits / 10^decimals` with the fewest decimals (at most seven) that read back as `v` when
+    /// parsed exactly, for 0.001 <= |v| < 1,000,000 (where `description` writes plain decimals); nil otherwise.
+    /// The decimal is the nearest of its length (on a tie, the even one, as `description` picks), and it reads
+    /// back as `v` when it lies within `v`'s rounding
+    /// interval (the half-gaps to the neighbouring floats; on the edge only when `v`'s significand is even,
+    /// as round-half-to-even parsing decides). All of it is exact in Double: `v` has 24 significant bits,
+    /// `10^decimals` at most 24.
+    static func shortDecimal(_ v: Float) -> (digits: UInt64, decimals: Int)? {
+        let magnitude = v.magnitude
+        guard magnitude >= 0.001, magnitude < 1_000_000 else { return nil }
+        let m = Double(magnitude)
+        let below = (m - Double(magnitude.nextDown)) / 2
+        let above = (Double(magnitude.nextUp) - m) / 2
+        let even = magnitude.significandBitPattern & 1 == 0
+        var scale = 1.0
+        for decimals in 0...7 {
+            let exact = m * scale
+            let nearest = exact.rounded(.toNearestOrEven)
+            let error = nearest - exact
+            let (low, high) = (below * scale, above * scale)
+            if error > -low && error < high || even && (error == -low || error == high) {
+                return (UInt64(nearest), decimals)
+            }
+            scale *= 10
+        }
+        return nil
+    }
+
+    /// Writes `digits / 10^decimals` (with a minus sign when `negative`) as `description` would: the integer
+    /// part, a point, the decimals (`.0` when there are none).
+    mutating func decimal(_ digits: UInt64, decimals: Int, negative: Bool) {
+        var divisor: UInt64 = 1
+        for _ in 0..<decimals { divisor *= 10 }
+        let whole = digits / divisor
+        var fraction = digits % divisor
+        if negative { bytes.append(UInt8(ascii: "-")) }
+        unsigned(whole)
+        bytes.append(UInt8(ascii: "."))
+        if decimals == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        bytes.append(addingCapacity: decimals) { out in
+            var place = divisor / 10
+            for _ in 0..<decimals {
+                out.append(UInt8(ascii: "0") + UInt8(fraction / place))
+                fraction %= place
+                place /= 10
+            }
+        }
+    }
+
+    /// An integer's decimal digits, as `description` writes them.
+    public mutating func number<I: BinaryInteger>(_ v: I) {
+        if let value = Int64(exactly: v) {
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            unsigned(value.magnitude)
+        } else if let value = UInt64(exactly: v) {
+            unsigned(value)
+        } else {
+            raw(v.description)
+        }
+    }
+
+    /// The decimal digits of `value`, most significant first.
+    mutating func unsigned(_ value: UInt64) {
+        var count = 1
+        var place: UInt64 = 1
+        while value / place >= 10 {
+            place *= 10
+            count += 1
+        }
+        bytes.append(addingCapacity: count) { out in
+            var rest = value
+            while place > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / place))
+                rest %= place
+                place /= 10
+            }
+        }
+    }
 
     public mutating func bool(_ v: Bool) { v ? raw("true") : raw("false") }
 
