@@ -109,25 +109,29 @@ public struct JSONWriter {
     }
 
     /// Writes `digits / 10^decimals` (with a minus sign when `negative`) as `description` would: the integer
-    /// part, a point, the decimals (`.0` when there are none).
+    /// part, a point, the decimals (`.0` when there are none). One append for the whole text.
     mutating func decimal(_ digits: UInt64, decimals: Int, negative: Bool) {
-        var divisor: UInt64 = 1
-        for _ in 0..<decimals { divisor *= 10 }
-        let whole = digits / divisor
-        var fraction = digits % divisor
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        unsigned(whole)
-        bytes.append(UInt8(ascii: "."))
-        if decimals == 0 {
-            bytes.append(UInt8(ascii: "0"))
-            return
-        }
-        bytes.append(addingCapacity: decimals) { out in
-            var place = divisor / 10
-            for _ in 0..<decimals {
-                out.append(UInt8(ascii: "0") + UInt8(fraction / place))
-                fraction %= place
-                place /= 10
+        // The digits, least significant first, at least one more than there are decimals (the integer part's 0).
+        var reversed = InlineArray<24, UInt8>(repeating: 0)
+        var count = 0
+        var rest = digits
+        repeat {
+            reversed[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            count += 1
+        } while (rest > 0 || count <= decimals) && count < 24
+        bytes.append(addingCapacity: (negative ? 1 : 0) + count + (decimals == 0 ? 2 : 1)) { out in
+            if negative { out.append(UInt8(ascii: "-")) }
+            var k = count - 1
+            while k >= decimals {
+                out.append(reversed[k])
+                k -= 1
+            }
+            out.append(UInt8(ascii: "."))
+            if decimals == 0 { out.append(UInt8(ascii: "0")) }
+            while k >= 0 {
+                out.append(reversed[k])
+                k -= 1
             }
         }
     }
@@ -144,20 +148,21 @@ public struct JSONWriter {
         }
     }
 
-    /// The decimal digits of `value`, most significant first.
+    /// The decimal digits of `value`, most significant first, in one append.
     mutating func unsigned(_ value: UInt64) {
-        var count = 1
-        var place: UInt64 = 1
-        while value / place >= 10 {
-            place *= 10
+        var reversed = InlineArray<20, UInt8>(repeating: 0)
+        var count = 0
+        var rest = value
+        repeat {
+            reversed[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
             count += 1
-        }
+        } while rest > 0 && count < 20
         bytes.append(addingCapacity: count) { out in
-            var rest = value
-            while place > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(rest / place))
-                rest %= place
-                place /= 10
+            var k = count - 1
+            while k >= 0 {
+                out.append(reversed[k])
+                k -= 1
             }
         }
     }
