@@ -111,15 +111,8 @@ public struct JSONWriter {
     /// Writes `digits / 10^decimals` (with a minus sign when `negative`) as `description` would: the integer
     /// part, a point, the decimals (`.0` when there are none). One append for the whole text.
     mutating func decimal(_ digits: UInt64, decimals: Int, negative: Bool) {
-        // The digits, least significant first, at least one more than there are decimals (the integer part's 0).
-        var reversed = InlineArray<24, UInt8>(repeating: 0)
-        var count = 0
-        var rest = digits
-        repeat {
-            reversed[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-            count += 1
-        } while (rest > 0 || count <= decimals) && count < 24
+        // At least one digit more than there are decimals (the integer part's 0).
+        let (reversed, count) = Self.reversedDigits(digits, atLeast: decimals + 1)
         bytes.append(addingCapacity: (negative ? 1 : 0) + count + (decimals == 0 ? 2 : 1)) { out in
             if negative { out.append(UInt8(ascii: "-")) }
             var k = count - 1
@@ -148,16 +141,23 @@ public struct JSONWriter {
         }
     }
 
-    /// The decimal digits of `value`, most significant first, in one append.
-    mutating func unsigned(_ value: UInt64) {
-        var reversed = InlineArray<20, UInt8>(repeating: 0)
+    /// The ASCII digits of `value`, least significant first (dividing by a constant 10), padded with zeros to
+    /// at least `atLeast` of them; and how many there are (at most 24: a UInt64 has 20).
+    static func reversedDigits(_ value: UInt64, atLeast: Int) -> (InlineArray<24, UInt8>, Int) {
+        var reversed = InlineArray<24, UInt8>(repeating: 0)
         var count = 0
         var rest = value
         repeat {
             reversed[count] = UInt8(ascii: "0") + UInt8(rest % 10)
             rest /= 10
             count += 1
-        } while rest > 0 && count < 20
+        } while (rest > 0 || count < atLeast) && count < 24
+        return (reversed, count)
+    }
+
+    /// The decimal digits of `value`, most significant first, in one append.
+    mutating func unsigned(_ value: UInt64) {
+        let (reversed, count) = Self.reversedDigits(value, atLeast: 1)
         bytes.append(addingCapacity: count) { out in
             var k = count - 1
             while k >= 0 {
