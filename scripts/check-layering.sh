@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Dependencies point one way (../shared/docs/style.md §7.2): the tensor and engine targets import
-# nothing server-side, and no Unsafe pointer code outside a Kernels folder (the engine's kernels, the storage kernel).
+# nothing server-side, and no Unsafe pointer code outside a Kernels folder (the engine's kernels, the storage kernel, the JSON number kernel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=$(grep -rnE '^\s*(public |internal |@testable )?import (Foundation|FoundationEssentials|Glibc|NIO[A-Za-z]*|GRDB|Hummingbird[A-Za-z]*|Logging|Metrics|Prometheus|SwiftProtobuf|ArgumentParser)\b' \
@@ -22,10 +22,10 @@ if [ -n "$bad" ]; then
     echo "SlipwayRuntime is transport-free: no Hummingbird, Prometheus or ArgumentParser" >&2
     exit 1
 fi
-unsafe=$(grep -rln 'Unsafe[A-Za-z]*Pointer\|withUnsafe' Sources --include='*.swift' | grep -vE '^Sources/(SlipwayEngine|SlipwayStorage)/Kernels/' | grep -v '/Generated/' || true)
+unsafe=$(grep -rln 'Unsafe[A-Za-z]*Pointer\|withUnsafe' Sources --include='*.swift' | grep -vE '^Sources/(SlipwayEngine|SlipwayStorage|SlipwayRuntime)/Kernels/' | grep -v '/Generated/' || true)
 if [ -n "$unsafe" ]; then
     echo "$unsafe"
-    echo "Unsafe pointer code belongs in Sources/SlipwayEngine/Kernels/ or Sources/SlipwayStorage/Kernels/ only" >&2
+    echo "Unsafe pointer code belongs in Sources/SlipwayEngine/Kernels/, Sources/SlipwayStorage/Kernels/ or Sources/SlipwayRuntime/Kernels/ only" >&2
     exit 1
 fi
 echo "layering ok"

@@ -95,6 +95,36 @@ import Testing
         }
     }
 
+    /// Long rows (the number kernel reads runs of them, a bounded count at a time), with numbers the kernel leaves
+    /// to the general path (long mantissas, big exponents, NaN, leading zeros) anywhere in them, read into an
+    /// output sized by the shape or not at all.
+    @Test func agreesWithTheReferenceOnLongRows() {
+        var g = SystemRandomNumberGenerator()
+        let odd = ["1e400", "NaN", "-Infinity", "12345678901234567890", "0.1234567890123456789012", "1e-30", "-0", "-0.0", "7"]
+        for _ in 0..<40 {
+            let count = Int.random(in: 1...3_000, using: &g)
+            let numbers = (0..<count).map { _ in
+                Int.random(in: 0..<50, using: &g) == 0 ? odd.randomElement(using: &g) ?? "1" : Self.randomNumber(&g)
+            }
+            let text = "[" + numbers.joined(separator: [",", ", ", " ,"].randomElement(using: &g) ?? ",") + "]"
+            // Compared first, so a failure names the row rather than printing thousands of values.
+            let agrees = Self.fast(text) == Self.reference(text)
+            #expect(agrees, "a row of \(count) numbers: \(text.prefix(200))…")
+            var s = JSONScanner(text)
+            var out: [Double] = []
+            let shape = try? s.scanNumbers(into: &out, reserving: count) { index, _ in NotANumber(index: index, kind: "") }
+            if case .values(let bits, _, _) = Self.reference(text) {
+                let same = shape == [count] && out.map(\.bitPattern) == bits
+                #expect(same, "a row of \(count) numbers read into an output sized for it")
+            }
+        }
+        // An error after a long run of good numbers names the right place.
+        let bad = "[" + Array(repeating: "1.25", count: 100).joined(separator: ",") + ",01,2]"
+        #expect(Self.fast(bad) == Self.reference(bad))
+        let badEnd = "[" + Array(repeating: "1.25", count: 100).joined(separator: ",") + " x]"
+        #expect(Self.fast(badEnd) == Self.reference(badEnd))
+    }
+
     static func randomNumber(_ g: inout SystemRandomNumberGenerator) -> String {
         switch Int.random(in: 0..<7, using: &g) {
         case 0: return String(Int64.random(in: -1_000_000...1_000_000, using: &g))

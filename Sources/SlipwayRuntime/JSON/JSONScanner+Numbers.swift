@@ -58,6 +58,18 @@ extension JSONScanner {
                         offset = i
                         throw error("ragged nested array: scalars at different depths")
                     }
+                    // A row of plain numbers is read by the kernel in one go; it stops before anything else, which
+                    // the code below reads (one number, or its error).
+                    let run = JSONNumberRun.scan(b, from: i, limit: max(16, out.capacity - out.count, out.count), powers: powers, into: &out)
+                    if run.count > 0 {
+                        index += run.count
+                        count += run.count
+                        i = run.end
+                        if !run.needsValue {
+                            afterValue = true
+                            continue
+                        }
+                    }
                     // The fast path: -?digits(.digits)?([eE][+-]?digits)? with an exact conversion.
                     let start = i
                     var negative = false
