@@ -30,7 +30,8 @@ public struct SlipwayResponder: HTTPResponder {
 
     /// The model and version (nil for the default) of `/v2/models/NAME/infer` or
     /// `/v2/models/NAME/versions/V/infer`; nil for any other path, another spelling of these (empty segments,
-    /// a trailing slash), and a model named like the literal route beside `:model` (`stats`).
+    /// a trailing slash), a path with non-ASCII bytes, and a model named like the literal route beside `:model`
+    /// (`stats`).
     static func inferenceTarget(_ path: String) -> (name: String, version: String?)? {
         // One walk over the path's bytes (the generic `split` cost ~4k instructions a request).
         let bytes = path.utf8.span
@@ -40,7 +41,11 @@ public struct SlipwayResponder: HTTPResponder {
         // The positions of the (at most three) slashes after the prefix.
         var slashes = [Int]()
         slashes.reserveCapacity(3)
-        for i in prefix.count..<bytes.count where bytes[i] == UInt8(ascii: "/") {
+        for i in prefix.count..<bytes.count {
+            // ASCII only: the router splits by characters, where a `/` followed by a combining mark is not a
+            // separator; such paths (no model's name has one) are left to it.
+            guard bytes[i] < 0x80 else { return nil }
+            guard bytes[i] == UInt8(ascii: "/") else { continue }
             guard slashes.count < 3 else { return nil }
             slashes.append(i)
         }

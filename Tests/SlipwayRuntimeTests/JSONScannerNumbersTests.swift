@@ -73,6 +73,16 @@ import Testing
         }
     }
 
+    /// Rows read through the number kernel fill the output sized by the shape without growing it.
+    @Test func anOutputSizedByTheShapeIsNotReallocated() throws {
+        let text = "[" + Array(repeating: "[1.5,2,3.25,-4]", count: 1_000).joined(separator: ",") + "]"
+        var s = JSONScanner(text)
+        var out: [Float] = []
+        let shape = try s.scanNumbers(into: &out, reserving: 4_000) { index, _ in NotANumber(index: index, kind: "") }
+        #expect(shape == [1_000, 4] && out.count == 4_000)
+        #expect(out.capacity < 5_000, "capacity \(out.capacity) for 4,000 values")
+    }
+
     @Test func agreesWithTheReferenceOnRandomArrays() {
         var g = SystemRandomNumberGenerator()
         for _ in 0..<500 {

@@ -4,7 +4,8 @@ import Testing
 
 @testable import SlipwayRuntime
 
-/// The text log handler: StreamLogHandler's line layout, metadata formatted when a line is written.
+/// The text log handler: StreamLogHandler's line layout (`level label: metadata [source] message`, the time in UTC),
+/// metadata formatted when a line is written.
 @Suite struct TextLogHandlerTests {
     final class Lines: Sendable {
         let lines = Mutex<[String]>([])
@@ -30,7 +31,7 @@ import Testing
         #expect(parts.count == 2)
         // The time: ISO 8601 in UTC, to the second.
         #expect(parts.first.map { $0.count == 20 && $0.hasSuffix("Z") && $0.contains("T") } == true, "\(line)")
-        #expect(parts.last == "info slipway : alpha=42 model=iris zeta=last [SlipwayHTTP] serving\n")
+        #expect(parts.last == "info slipway: alpha=42 model=iris zeta=last [SlipwayHTTP] serving\n")
     }
 
     @Test func explicitMetadataWinsAndNothingBelowTheLevelIsWritten() {
@@ -40,12 +41,12 @@ import Testing
         log.info("dropped")
         log.warning("kept", metadata: ["request": "explicit"], source: "S")
         #expect(lines.all.count == 1)
-        #expect(lines.all.first?.hasSuffix(" warning slipway : id=p request=explicit [S] kept\n") == true, "\(lines.all)")
+        #expect(lines.all.first?.hasSuffix(" warning slipway: id=p request=explicit [S] kept\n") == true, "\(lines.all)")
     }
 
     @Test func aLineWithoutMetadataKeepsTheLayout() {
         let lines = Lines()
         logger(lines).error("failed", source: "M")
-        #expect(lines.all.first?.hasSuffix(" error slipway : [M] failed\n") == true, "\(lines.all)")
+        #expect(lines.all.first?.hasSuffix(" error slipway: [M] failed\n") == true, "\(lines.all)")
     }
 }

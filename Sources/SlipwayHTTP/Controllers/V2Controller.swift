@@ -65,7 +65,7 @@ public struct V2Controller: Sendable {
     }
 
     /// Inference on model `name`, version or alias `version` (nil: the default version); the route's
-    /// parameters, read by the router or by ``V2InferenceDispatch``.
+    /// parameters, read by the router or by ``SlipwayResponder``.
     func infer(_ request: Request, _ context: SlipwayRequestContext, name: String, version: String?) async throws -> Response {
         let jsonLength = try Self.jsonLength(request)
         let buffer = try await request.body.collect(upTo: configuration.maxBodySize)

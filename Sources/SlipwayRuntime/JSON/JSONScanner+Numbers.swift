@@ -59,8 +59,11 @@ extension JSONScanner {
                         throw error("ragged nested array: scalars at different depths")
                     }
                     // A row of plain numbers is read by the kernel in one go; it stops before anything else, which
-                    // the code below reads (one number, or its error).
-                    let run = JSONNumberRun.scan(b, from: i, limit: max(16, out.capacity - out.count, out.count), powers: powers, into: &out)
+                    // the code below reads (one number, or its error). It fills the room the reservation left (16 more
+                    // when there is none; the array then grows geometrically), so an output sized by the shape is not
+                    // reallocated.
+                    let run = JSONNumberRun.scan(
+                        b, from: i, limit: out.capacity > out.count ? out.capacity - out.count : 16, powers: powers, into: &out)
                     if run.count > 0 {
                         index += run.count
                         count += run.count

@@ -12,7 +12,8 @@ public struct JSONLogHandler: LogHandler {
 
     /// A handler writing to standard error.
     public init(label: String) {
-        self.init(label: label) { FileHandle.standardError.write(Data($0)) }
+        // A line that cannot be written is dropped: logging must never stop the server (`write(_:)` traps).
+        self.init(label: label) { try? FileHandle.standardError.write(contentsOf: Data($0)) }
     }
 
     /// - Parameters:

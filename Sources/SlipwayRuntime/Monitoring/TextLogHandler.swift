@@ -2,7 +2,7 @@ import Foundation
 public import Logging
 
 /// Plain-text log lines on stderr, in swift-log's `StreamLogHandler` layout with the time in UTC:
-/// `2026-11-27T14:03:05Z info slipway : key=value other=value [Module] message`.
+/// `2026-11-27T14:03:05Z info slipway: key=value other=value [Module] message`.
 ///
 /// Unlike `StreamLogHandler`, metadata is formatted when a line is written, not when it is set: the HTTP
 /// server sets a request id on every request's logger, and formatting all metadata then cost every request
@@ -16,7 +16,9 @@ public struct TextLogHandler: LogHandler {
 
     /// A handler that writes to standard error.
     public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
-        self.init(label: label, metadataProvider: metadataProvider) { FileHandle.standardError.write(Data($0)) }
+        // A line that cannot be written (stderr closed, a pipe whose reader went away, a full disk) is dropped:
+        // logging must never stop the server (`FileHandle.write(_:)` traps on a failed write).
+        self.init(label: label, metadataProvider: metadataProvider) { try? FileHandle.standardError.write(contentsOf: Data($0)) }
     }
 
     /// A handler that hands each line (newline included) to `write`.
@@ -38,7 +40,7 @@ public struct TextLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let explicit { merged.merge(explicit) { $1 } }
-        var text = Self.timestamp(Date()) + " \(level) \(label) :"
+        var text = Self.timestamp(Date()) + " \(level)" + (label.isEmpty ? "" : " ") + label + ":"
         for key in merged.keys.sorted() {
             text += " \(key)=\(merged[key].map { "\($0)" } ?? "")"
         }

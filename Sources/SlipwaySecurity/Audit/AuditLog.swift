@@ -68,7 +68,6 @@ public struct AuditLog: Sendable {
         return entries
     }
 
-    /// Walks the whole trail (streaming, in sequence order) and names the first bad entry.
     /// Entries bound to one `INSERT` at a time by ``append(_:in:)`` (the rest go one by one): each statement's
     /// execution has a fixed cost that the rows of a group commit share.
     static let rowsPerStatement = 16
@@ -100,6 +99,7 @@ public struct AuditLog: Sendable {
         insert.bind(entry.hash)
     }
 
+    /// Walks the whole trail (streaming, in sequence order) and names the first bad entry.
     public func verify() throws(SecurityError) -> AuditVerification {
         try database.read("read the audit trail") { db in
             var verifier = AuditChainVerifier()
