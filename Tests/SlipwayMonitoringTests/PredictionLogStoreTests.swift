@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import SlipwayMonitoring
@@ -22,6 +23,15 @@ import Testing
             requestID: id, model: model, version: version, alias: nil, arrivedAt: time, status: "ok", latencySeconds: 0.001,
             inputs: [floats("X", [rows, 2], (0..<(2 * rows)).map { Float($0) + 0.5 })],
             outputs: [floats("y", [rows], (0..<rows).map { Float($0) })])
+    }
+
+    /// Every connection cuts the write-ahead log back to the limit when it is reset (a log that grew during a long
+    /// read otherwise keeps its largest size on disk).
+    @Test func theWriteAheadLogIsCutBackWhenReset() throws {
+        let store = try Self.temporaryStore()
+        let written = try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA journal_size_limit") }
+        let read = try store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA journal_size_limit") }
+        #expect(written == PredictionLogStore.walSizeLimit && read == PredictionLogStore.walSizeLimit)
     }
 
     /// Reads that page or stop early walk an index or the table in row-id order: none sorts (a sort per page

@@ -26,6 +26,9 @@ public final class PredictionLogStore: Sendable {
     /// write makes a sealed row plain again), so each batch resumes here instead of scanning from the start.
     let plainRowsFrom = Mutex<Int64>(0)
 
+    /// The size the write-ahead log is truncated to when it is reset, in bytes (64 MiB).
+    public static let walSizeLimit = 64 * 1024 * 1024
+
     /// Opens (creating and migrating) the database at `path`.
     /// - Parameters:
     ///   - path: the database file.
@@ -38,6 +41,9 @@ public final class PredictionLogStore: Sendable {
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync: durable across process crashes, batched fsyncs at checkpoints.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A write-ahead log that grew while a long read kept it from being reset (it reached 522 MB under
+            // load once) is cut back to this size when it is next reset, rather than keeping its largest size.
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
