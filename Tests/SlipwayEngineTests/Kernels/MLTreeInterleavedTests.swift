@@ -26,6 +26,10 @@ import Testing
         for i in Swift.stride(from: 5, to: x.count, by: 17) { x[i] = .nan }
         var fast = [Int32](repeating: -1, count: 128)
         var reference = [Int32](repeating: -2, count: 128)
+        // The same forest over Double (packed nodes of another stride: children are byte offsets).
+        let wide = Self.widened(model.forest)
+        let xWide = x.map(Double.init)
+        var fastWide = [Int32](repeating: -3, count: 128)
         for root in model.forest.roots {
             var first = 0
             while first < rows {
@@ -33,10 +37,32 @@ import Testing
                 MLTreeTraversal.leaves(model.forest, root: root, x: x, stride: features, firstRow: first, rowCount: count, into: &fast)
                 MLTreeTraversal.leavesReference(
                     model.forest, root: root, x: x, stride: features, firstRow: first, rowCount: count, into: &reference)
+                MLTreeTraversal.leaves(wide, root: root, x: xWide, stride: features, firstRow: first, rowCount: count, into: &fastWide)
                 #expect(Array(fast[0..<count]) == Array(reference[0..<count]))
+                #expect(Array(fastWide[0..<count]) == Array(reference[0..<count]))
                 first += count
             }
         }
+    }
+
+    /// `forest` with Double thresholds (exact), packed anew.
+    static func widened(_ forest: MLForest<Float>) -> MLForest<Double> {
+        var wide = MLForest<Double>()
+        wide.featureIds = forest.featureIds
+        wide.thresholds = forest.thresholds.map(Double.init)
+        wide.modes = forest.modes
+        wide.missingTrue = forest.missingTrue
+        wide.trueChild = forest.trueChild
+        wide.falseChild = forest.falseChild
+        wide.memberSets = forest.memberSets
+        wide.setStarts = forest.setStarts
+        wide.setValues = forest.setValues.map(Double.init)
+        wide.roots = forest.roots
+        wide.uniformMode = forest.uniformMode
+        wide.hasMissingTracks = forest.hasMissingTracks
+        wide.maxFeatureId = forest.maxFeatureId
+        wide.pack()
+        return wide
     }
 
     /// Four trees at a time for one row, against the reference tree by tree: uniform modes with and without
@@ -57,9 +83,13 @@ import Testing
                 let noNaN = MLTreeTraversal.rowsHaveNoNaN(x, stride: features, firstRow: row, rowCount: 1)
                 #expect(noNaN == !x[(row * features)..<((row + 1) * features)].contains { $0.isNaN })
                 MLTreeTraversal.leavesAcrossTrees(model.forest, x: x, stride: features, row: row, into: &fast, rowHasNoNaN: noNaN)
+                var fastWide = [Int32](repeating: -3, count: trees)
+                MLTreeTraversal.leavesAcrossTrees(
+                    Self.widened(model.forest), x: x.map(Double.init), stride: features, row: row, into: &fastWide, rowHasNoNaN: noNaN)
                 for (t, root) in model.forest.roots.enumerated() {
                     MLTreeTraversal.leavesReference(model.forest, root: root, x: x, stride: features, firstRow: row, rowCount: 1, into: &reference)
                     #expect(fast[t] == reference[0], "tree \(t) of \(trees), row \(row)")
+                    #expect(fastWide[t] == reference[0], "tree \(t) of \(trees), row \(row), Double")
                 }
             }
         }

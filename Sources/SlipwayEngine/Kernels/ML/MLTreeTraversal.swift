@@ -32,7 +32,8 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
     var maxFeatureId = -1
 
     /// The nodes packed one struct per node (one cache line holds several), for the interleaved walk;
-    /// filled by ``pack()``, empty until then. A leaf's children are itself.
+    /// filled by ``pack()``, empty until then. Children are byte offsets into this array (node index times
+    /// the struct's stride); a leaf's children are itself.
     var packed: [MLPackedNode<T>] = []
 
     var nodeCount: Int { modes.count }
@@ -59,13 +60,16 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
             if height <= MLTreeTraversal.levelWalkDepth { rootHeights[Int(root)] = Int32(height) }
         }
         packed = []
+        // Children are byte offsets into `packed` (a step then adds an offset instead of scaling an index), so
+        // every offset must fit an Int32; a forest too large for that keeps the unpacked walk.
+        let size = MemoryLayout<MLPackedNode<T>>.stride
+        guard nodeCount <= Int(Int32.max) / size else { return }
         packed.reserveCapacity(nodeCount)
         for i in 0..<nodeCount {
             let leaf = modes[i] == MLNodeMode.leaf.rawValue
+            let (t, f) = leaf ? (i, i) : (Int(trueChild[i]), Int(falseChild[i]))
             packed.append(
-                MLPackedNode(
-                    threshold: thresholds[i], feature: leaf ? 0 : featureIds[i], trueChild: leaf ? Int32(i) : trueChild[i],
-                    falseChild: leaf ? Int32(i) : falseChild[i]))
+                MLPackedNode(threshold: thresholds[i], feature: leaf ? 0 : featureIds[i], trueChild: Int32(t * size), falseChild: Int32(f * size)))
         }
     }
 }
@@ -215,18 +219,22 @@ enum MLTreeTraversal {
         x.withUnsafeBufferPointer { xb in
             nodes.withUnsafeBufferPointer { nb in
                 leaves.withUnsafeMutableBufferPointer { ob in
-                    guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
-                    for r in 0..<rowCount { out[r] = root }
+                    guard let xp = xb.baseAddress, let np = nb.baseAddress.map(UnsafeRawPointer.init), let out = ob.baseAddress
+                    else { return }
+                    let size = Int32(MemoryLayout<MLPackedNode<T>>.stride)
+                    // Byte offsets during the walk (children are offsets), node indices at the end.
+                    for r in 0..<rowCount { out[r] = root &* size }
                     let x0 = xp + firstRow * stride
                     for _ in 0..<height {
                         // The row pointer advances by `stride` (no multiply, no overflow check per step).
                         var row = x0
                         for r in 0..<rowCount {
-                            let n = np[Int(out[r])]
+                            let n = np.load(fromByteOffset: Int(out[r]), as: MLPackedNode<T>.self)
                             out[r] = hit(row[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
                             row += stride
                         }
                     }
+                    for r in 0..<rowCount { out[r] /= size }
                 }
             }
         }
@@ -243,26 +251,30 @@ enum MLTreeTraversal {
         _ nodes: [MLPackedNode<T>], root: Int32, x: [T], stride: Int, firstRow: Int, rowCount: Int,
         into leaves: inout [Int32], _ hit: (T, T) -> Bool
     ) {
-        // Safe because: node indices are `root` (checked < nodeCount == nodes.count by the caller) or
+        // Safe because: byte offsets are the root's (checked < nodeCount == nodes.count by the caller, times the
+        // stride, which `pack()` checked fits Int32) or
         // children, which the builder checked are < nodeCount; features are <= maxFeatureId < stride or 0
         // for leaves (stride > 0); rows are < firstRow + rowCount, whose end * stride <= x.count (checked by
         // the caller); `leaves` has >= rowCount slots (checked by the caller). No pointer escapes.
         x.withUnsafeBufferPointer { xb in
             nodes.withUnsafeBufferPointer { nb in
                 leaves.withUnsafeMutableBufferPointer { ob in
-                    guard let xp = xb.baseAddress, let np = nb.baseAddress, let out = ob.baseAddress else { return }
+                    guard let xp = xb.baseAddress, let np = nb.baseAddress.map(UnsafeRawPointer.init), let out = ob.baseAddress
+                    else { return }
+                    let size = Int32(MemoryLayout<MLPackedNode<T>>.stride)
+                    let start = root &* size
                     var r = 0
                     while r + 4 <= rowCount {
                         let x0 = xp + (firstRow + r) * stride
-                        let found = walkFour(np, from: (root, root, root, root), rows: (x0, x0 + stride, x0 + 2 * stride, x0 + 3 * stride), hit)
-                        out[r] = found.0
-                        out[r + 1] = found.1
-                        out[r + 2] = found.2
-                        out[r + 3] = found.3
+                        let found = walkFour(np, from: (start, start, start, start), rows: (x0, x0 + stride, x0 + 2 * stride, x0 + 3 * stride), hit)
+                        out[r] = found.0 / size
+                        out[r + 1] = found.1 / size
+                        out[r + 2] = found.2 / size
+                        out[r + 3] = found.3 / size
                         r += 4
                     }
                     while r < rowCount {
-                        out[r] = walkOne(np, from: root, row: xp + (firstRow + r) * stride, hit)
+                        out[r] = walkOne(np, from: start, row: xp + (firstRow + r) * stride, hit) / size
                         r += 1
                     }
                 }
@@ -274,19 +286,20 @@ enum MLTreeTraversal {
     /// its features from `rows.k`; each step moves every chain to the child its comparison picks, and a chain
     /// at a leaf stays there (a leaf's children are itself), so the walk ends when no chain moves. The four
     /// chains' loads are independent, which hides their latency. Callers guarantee the bounds (node indices
-    /// are starts or children < nodes; features <= maxFeatureId < the row's length, or 0 for leaves).
+    /// are starts or children < nodes; features <= maxFeatureId < the row's length, or 0 for leaves). Chains are
+    /// byte offsets into the packed nodes (`np`), as the nodes' children are.
     @inline(__always)
-    static func walkFour<T>(
-        _ np: UnsafePointer<MLPackedNode<T>>, from: (Int32, Int32, Int32, Int32),
+    static func walkFour<T: BinaryFloatingPoint & Sendable>(
+        _ np: UnsafeRawPointer, from: (Int32, Int32, Int32, Int32),
         rows: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>), _ hit: (T, T) -> Bool
     ) -> (Int32, Int32, Int32, Int32) {
         var (i0, i1, i2, i3) = from
         let (x0, x1, x2, x3) = rows
         while true {
-            let n0 = np[Int(i0)]
-            let n1 = np[Int(i1)]
-            let n2 = np[Int(i2)]
-            let n3 = np[Int(i3)]
+            let n0 = np.load(fromByteOffset: Int(i0), as: MLPackedNode<T>.self)
+            let n1 = np.load(fromByteOffset: Int(i1), as: MLPackedNode<T>.self)
+            let n2 = np.load(fromByteOffset: Int(i2), as: MLPackedNode<T>.self)
+            let n3 = np.load(fromByteOffset: Int(i3), as: MLPackedNode<T>.self)
             let j0 = hit(x0[Int(n0.feature)], n0.threshold) ? n0.trueChild : n0.falseChild
             let j1 = hit(x1[Int(n1.feature)], n1.threshold) ? n1.trueChild : n1.falseChild
             let j2 = hit(x2[Int(n2.feature)], n2.threshold) ? n2.trueChild : n2.falseChild
@@ -301,10 +314,11 @@ enum MLTreeTraversal {
 
     /// One chain of ``walkFour``: the leaf reached from node `from` with the features at `row`.
     @inline(__always)
-    static func walkOne<T>(_ np: UnsafePointer<MLPackedNode<T>>, from: Int32, row: UnsafePointer<T>, _ hit: (T, T) -> Bool) -> Int32 {
+    static func walkOne<T: BinaryFloatingPoint & Sendable>(_ np: UnsafeRawPointer, from: Int32, row: UnsafePointer<T>, _ hit: (T, T) -> Bool) -> Int32
+    {
         var i = from
         while true {
-            let n = np[Int(i)]
+            let n = np.load(fromByteOffset: Int(i), as: MLPackedNode<T>.self)
             let j = hit(row[Int(n.feature)], n.threshold) ? n.trueChild : n.falseChild
             if j == i { return i }
             i = j
@@ -360,28 +374,30 @@ enum MLTreeTraversal {
     static func acrossTrees<T>(
         _ nodes: [MLPackedNode<T>], roots: [Int32], x: [T], base: Int, into treeLeaves: inout [Int32], _ hit: (T, T) -> Bool
     ) {
-        // Safe because: the caller checked every root < nodeCount == nodes.count, children are < nodeCount
-        // (builder invariant), features are <= maxFeatureId < stride or 0 for leaves, the row's features
+        // Safe because: the caller checked every root < nodeCount == nodes.count (so root * stride fits Int32,
+        // as `pack()` checked), children are byte offsets of nodes < nodeCount (builder invariant), features are <= maxFeatureId < stride or 0 for leaves, the row's features
         // base ..< base + stride lie within x, and treeLeaves holds >= roots.count slots. No pointer escapes.
         x.withUnsafeBufferPointer { xb in
             nodes.withUnsafeBufferPointer { nb in
                 roots.withUnsafeBufferPointer { rb in
                     treeLeaves.withUnsafeMutableBufferPointer { ob in
-                        guard let xr = xb.baseAddress.map({ $0 + base }), let np = nb.baseAddress, let rp = rb.baseAddress,
-                            let out = ob.baseAddress
+                        guard let xr = xb.baseAddress.map({ $0 + base }), let np = nb.baseAddress.map(UnsafeRawPointer.init),
+                            let rp = rb.baseAddress, let out = ob.baseAddress
                         else { return }
                         let trees = rb.count
+                        let size = Int32(MemoryLayout<MLPackedNode<T>>.stride)
                         var t = 0
                         while t + 4 <= trees {
-                            let found = walkFour(np, from: (rp[t], rp[t + 1], rp[t + 2], rp[t + 3]), rows: (xr, xr, xr, xr), hit)
-                            out[t] = found.0
-                            out[t + 1] = found.1
-                            out[t + 2] = found.2
-                            out[t + 3] = found.3
+                            let found = walkFour(
+                                np, from: (rp[t] &* size, rp[t + 1] &* size, rp[t + 2] &* size, rp[t + 3] &* size), rows: (xr, xr, xr, xr), hit)
+                            out[t] = found.0 / size
+                            out[t + 1] = found.1 / size
+                            out[t + 2] = found.2 / size
+                            out[t + 3] = found.3 / size
                             t += 4
                         }
                         while t < trees {
-                            out[t] = walkOne(np, from: rp[t], row: xr, hit)
+                            out[t] = walkOne(np, from: rp[t] &* size, row: xr, hit) / size
                             t += 1
                         }
                     }
