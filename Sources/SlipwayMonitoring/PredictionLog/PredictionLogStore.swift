@@ -221,19 +221,13 @@ public final class PredictionLogStore: Sendable {
         try insert(rows: entries.map(PredictionRow.init), now: now)
     }
 
-    /// Rows bound to one `INSERT` statement at a time by ``insert(rows:)`` (the rest go one by one): each statement
-    /// execution has a fixed cost (preparing the program, the AUTOINCREMENT bookkeeping) that many rows share.
-    static let rowsPerStatement = 16
-
-    static let singleInsertSQL = insertSQL(rows: 1)
-    static let groupInsertSQL = insertSQL(rows: rowsPerStatement)
-
-    static func insertSQL(rows: Int) -> String {
-        """
-        INSERT INTO prediction (id, request_id, model, version, alias, arrived_at, status, latency_seconds, rows, inputs, outputs, sealed_with)
-        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
-        """
-    }
+    /// The log's appends, 16 rows per statement (``GroupedInsert``): each statement execution has a fixed cost
+    /// (running the program, the AUTOINCREMENT bookkeeping) that many rows share.
+    static let insertStatements = GroupedInsert.Statements(
+        table: "prediction",
+        columns: [
+            "id", "request_id", "model", "version", "alias", "arrived_at", "status", "latency_seconds", "rows", "inputs", "outputs", "sealed_with",
+        ])
 
     /// Writes `rows` in one transaction, in order; with a sealer, inputs and outputs are encrypted, bound to the
     /// row id (assigned here, so the id is known before the row is written).
@@ -246,55 +240,39 @@ public final class PredictionLogStore: Sendable {
         guard !rows.isEmpty else { return }
         let sealer = self.sealer
         try write { db in
-            let single = try db.cachedStatement(sql: Self.singleInsertSQL)
-            let group = try db.cachedStatement(sql: Self.groupInsertSQL)
             // AUTOINCREMENT ids never reuse a deleted row's id: continue after the highest ever assigned.
             let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'prediction'")) ?? 0
             let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM prediction")) ?? 0
-            var id = max(sequence, highest)
-            var start = 0
-            var singleInsert = BoundInsert(single)
-            var groupInsert = BoundInsert(group)
+            let first = max(sequence, highest) + 1
             // Rows another writer left unmarked (an older binary on the same file) are marked first.
-            try TimeMarks.markUnmarkedRows(db, now: now, highest: id)
+            try TimeMarks.markUnmarkedRows(db, now: now, highest: first - 1)
             var marks = TimeMarks()
-            for (offset, row) in rows.enumerated() { marks.add(model: row.model, id: id + Int64(offset) + 1, arrivedAt: row.arrivedAt) }
-            while start < rows.count {
-                let count = rows.count - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
-                // Values bound straight to SQLite (GRDB's StatementArguments cost more per row than the insert).
-                if count == 1 {
-                    try bind(rows[start..<(start + count)], from: &id, to: &singleInsert, sealer: sealer)
-                } else {
-                    try bind(rows[start..<(start + count)], from: &id, to: &groupInsert, sealer: sealer)
-                }
-                start += count
+            for (offset, row) in rows.enumerated() { marks.add(model: row.model, id: first + Int64(offset), arrivedAt: row.arrivedAt) }
+            // Values bound straight to SQLite (GRDB's StatementArguments cost more per row than the insert).
+            var insert = try GroupedInsert(db, Self.insertStatements)
+            try insert.append(count: rows.count) { index, statement in
+                try bind(rows[index], id: first + Int64(index), to: &statement, sealer: sealer)
             }
             try marks.write(db, now: now)
         }
     }
 
-    /// Binds `rows` (the next ids after `id`) to `insert` and executes it.
-    private func bind(
-        _ rows: ArraySlice<PredictionRow>, from id: inout Int64, to insert: inout BoundInsert, sealer: (any RecordSealer)?
-    ) throws {
-        for row in rows {
-            id += 1
-            let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
-            let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
-            insert.bind(id)
-            insert.bind(row.requestID)
-            insert.bind(row.model)
-            insert.bind(row.version)
-            insert.bind(row.alias)
-            insert.bind(row.arrivedAt)
-            insert.bind(row.status)
-            insert.bind(max(0, row.latencySeconds))
-            insert.bind(row.rows)
-            insert.bind(bytes: inputs.bytes)
-            insert.bind(bytes: outputs.bytes)
-            insert.bind(inputs.keyID)
-        }
-        try insert.execute()
+    /// Binds `row`, logged with id `id`, to `insert` (its inputs and outputs sealed when there is a sealer).
+    private func bind(_ row: PredictionRow, id: Int64, to insert: inout BoundInsert, sealer: (any RecordSealer)?) throws {
+        let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
+        let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
+        insert.bind(id)
+        insert.bind(row.requestID)
+        insert.bind(row.model)
+        insert.bind(row.version)
+        insert.bind(row.alias)
+        insert.bind(row.arrivedAt)
+        insert.bind(row.status)
+        insert.bind(max(0, row.latencySeconds))
+        insert.bind(row.rows)
+        insert.bind(bytes: inputs.bytes)
+        insert.bind(bytes: outputs.bytes)
+        insert.bind(inputs.keyID)
     }
 
     // MARK: Reading

@@ -44,23 +44,16 @@ public struct AuditLog: Sendable {
         let head = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_head WHERE id = 1"))
         var seq = head.map { $0["seq"] as Int } ?? 0
         var previous = head.map { $0["hash"] as String } ?? AuditEntry.genesisHash
-        var single = try BoundInsert(db.cachedStatement(sql: Self.singleInsertSQL))
-        var group = try BoundInsert(db.cachedStatement(sql: Self.groupInsertSQL))
         var entries: [AuditEntry] = []
         entries.reserveCapacity(events.count)
-        var start = 0
-        while start < events.count {
-            let count = events.count - start >= Self.rowsPerStatement ? Self.rowsPerStatement : 1
-            for event in events[start..<(start + count)] {
-                seq += 1
-                let entry = AuditEntry(event, seq: seq, prevHash: previous)
-                // Bound straight to SQLite: GRDB's StatementArguments cost a quarter of an append (one per request).
-                if count == 1 { Self.bind(entry, to: &single) } else { Self.bind(entry, to: &group) }
-                previous = entry.hash
-                entries.append(entry)
-            }
-            if count == 1 { try single.execute() } else { try group.execute() }
-            start += count
+        // Bound straight to SQLite: GRDB's StatementArguments cost a quarter of an append (one per request).
+        var insert = try GroupedInsert(db, Self.insertStatements)
+        try insert.append(count: events.count) { index, statement in
+            seq += 1
+            let entry = AuditEntry(events[index], seq: seq, prevHash: previous)
+            Self.bind(entry, to: &statement)
+            previous = entry.hash
+            entries.append(entry)
         }
         try db.cachedStatement(
             sql: "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
@@ -68,20 +61,14 @@ public struct AuditLog: Sendable {
         return entries
     }
 
-    /// Entries bound to one `INSERT` at a time by ``append(_:in:)`` (the rest go one by one): each statement's
-    /// execution has a fixed cost that the rows of a group commit share.
-    static let rowsPerStatement = 16
-    static let singleInsertSQL = insertSQL(rows: 1)
-    static let groupInsertSQL = insertSQL(rows: rowsPerStatement)
+    /// The trail's appends, 16 entries per statement in a group commit (``GroupedInsert``).
+    static let insertStatements = GroupedInsert.Statements(
+        table: "audit_entry",
+        columns: [
+            "seq", "time", "actor", "role", "action", "method", "route", "model", "version", "request_id", "status", "detail", "prev_hash", "hash",
+        ])
 
-    static func insertSQL(rows: Int) -> String {
-        """
-        INSERT INTO audit_entry (seq, time, actor, role, action, method, route, model, version, request_id, status, detail, prev_hash, hash)
-        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
-        """
-    }
-
-    /// Binds the 14 columns of `entry`, in ``insertSQL(rows:)``'s order.
+    /// Binds the 14 columns of `entry`, in ``insertStatements``' order.
     static func bind(_ entry: AuditEntry, to insert: inout BoundInsert) {
         insert.bind(Int64(entry.seq))
         insert.bind(entry.time)

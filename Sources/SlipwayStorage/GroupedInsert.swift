@@ -1,0 +1,53 @@
+public import GRDB
+
+/// Rows appended through multi-row `INSERT`s: full groups of ``rowsPerStatement`` rows per statement, the rest one
+/// by one, so a statement's fixed cost (resetting and running its program) is shared by a group's rows. Values are
+/// bound straight to SQLite through ``BoundInsert``. The prediction log and the audit trail append this way.
+public struct GroupedInsert {
+    /// Rows per group statement.
+    public static let rowsPerStatement = 16
+
+    /// The two `INSERT` statements of a table and column list: one row, and ``rowsPerStatement`` rows.
+    public struct Statements: Sendable {
+        public let single: String
+        public let group: String
+
+        /// - Parameters:
+        ///   - table: the table appended to.
+        ///   - columns: the columns every row binds, in binding order.
+        public init(table: String, columns: [String]) {
+            let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+            func sql(_ rows: Int) -> String {
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES " + Array(repeating: row, count: rows).joined(separator: ", ")
+            }
+            single = sql(1)
+            group = sql(GroupedInsert.rowsPerStatement)
+        }
+    }
+
+    var single: BoundInsert
+    var group: BoundInsert
+
+    /// The statements, prepared (and cached) on `db`.
+    public init(_ db: Database, _ statements: Statements) throws {
+        single = BoundInsert(try db.cachedStatement(sql: statements.single))
+        group = BoundInsert(try db.cachedStatement(sql: statements.group))
+    }
+
+    /// Appends `count` rows in order: `bind(i, &insert)` binds every column of row `i`, in order, to the statement
+    /// the row goes in, which runs once its rows are bound.
+    public mutating func append(count: Int, _ bind: (Int, inout BoundInsert) throws -> Void) throws {
+        var start = 0
+        while start < count {
+            if count - start >= Self.rowsPerStatement {
+                for i in start..<(start + Self.rowsPerStatement) { try bind(i, &group) }
+                try group.execute()
+                start += Self.rowsPerStatement
+            } else {
+                try bind(start, &single)
+                try single.execute()
+                start += 1
+            }
+        }
+    }
+}
