@@ -12,8 +12,7 @@ public struct JSONLogHandler: LogHandler {
 
     /// A handler writing to standard error.
     public init(label: String) {
-        // A line that cannot be written is dropped: logging must never stop the server (`write(_:)` traps).
-        self.init(label: label) { try? FileHandle.standardError.write(contentsOf: Data($0)) }
+        self.init(label: label, write: StandardError.write)
     }
 
     /// - Parameters:

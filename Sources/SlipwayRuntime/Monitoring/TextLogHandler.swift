@@ -16,9 +16,7 @@ public struct TextLogHandler: LogHandler {
 
     /// A handler that writes to standard error.
     public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
-        // A line that cannot be written (stderr closed, a pipe whose reader went away, a full disk) is dropped:
-        // logging must never stop the server (`FileHandle.write(_:)` traps on a failed write).
-        self.init(label: label, metadataProvider: metadataProvider) { try? FileHandle.standardError.write(contentsOf: Data($0)) }
+        self.init(label: label, metadataProvider: metadataProvider, write: StandardError.write)
     }
 
     /// A handler that hands each line (newline included) to `write`.
