@@ -12,6 +12,9 @@ public struct SlipwayRequestContext: RequestContext {
     /// The request's id (`X-Request-ID`, or the one the audit middleware made up and returns); inference uses
     /// it as the V2 `id` when the body brings none.
     public var requestID: String?
+    /// The model and version (nil: the default) of a canonical inference path, read by ``SlipwayResponder`` when
+    /// it sends the request past the router; nil otherwise.
+    public var inferenceTarget: (name: String, version: String?)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

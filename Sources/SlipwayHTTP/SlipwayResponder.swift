@@ -22,9 +22,12 @@ public struct SlipwayResponder: HTTPResponder {
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
-        guard request.method == .post, Self.inferenceTarget(request.uri.path) != nil else {
+        guard request.method == .post, let target = Self.inferenceTarget(request.uri.path) else {
             return try await router.respond(to: request, context: context)
         }
+        // The path is read once: the chain's end finds the target in the context.
+        var context = context
+        context.inferenceTarget = target
         return try await inference.respond(to: request, context: context)
     }
 
@@ -39,15 +42,16 @@ public struct SlipwayResponder: HTTPResponder {
         guard bytes.count > prefix.count else { return nil }
         for i in prefix.indices where bytes[i] != prefix[i] { return nil }
         // The positions of the (at most three) slashes after the prefix.
-        var slashes = [Int]()
-        slashes.reserveCapacity(3)
+        var slashes = InlineArray<3, Int>(repeating: 0)
+        var slashCount = 0
         for i in prefix.count..<bytes.count {
             // ASCII only: the router splits by characters, where a `/` followed by a combining mark is not a
             // separator; such paths (no model's name has one) are left to it.
             guard bytes[i] < 0x80 else { return nil }
             guard bytes[i] == UInt8(ascii: "/") else { continue }
-            guard slashes.count < 3 else { return nil }
-            slashes.append(i)
+            guard slashCount < 3 else { return nil }
+            slashes[slashCount] = i
+            slashCount += 1
         }
         func segment(_ start: Int, _ end: Int, is literal: [UInt8]) -> Bool {
             guard end - start == literal.count else { return false }
@@ -55,7 +59,7 @@ public struct SlipwayResponder: HTTPResponder {
             return true
         }
         let nameEnd: Int
-        switch slashes.count {
+        switch slashCount {
         case 1:
             guard segment(slashes[0] + 1, bytes.count, is: Self.inferSegment) else { return nil }
             nameEnd = slashes[0]
@@ -72,7 +76,7 @@ public struct SlipwayResponder: HTTPResponder {
             let utf8 = path.utf8
             return String(Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]))
         }
-        return (text(prefix.count, nameEnd), slashes.count == 3 ? text(slashes[1] + 1, slashes[2]) : nil)
+        return (text(prefix.count, nameEnd), slashCount == 3 ? text(slashes[1] + 1, slashes[2]) : nil)
     }
 
     static let modelsPrefix = Array("/v2/models/".utf8)
@@ -80,12 +84,12 @@ public struct SlipwayResponder: HTTPResponder {
     static let versionsSegment = Array("versions".utf8)
     static let statsSegment = Array("stats".utf8)
 
-    /// The end of the inference chain: the V2 controller, with the target read from the path.
+    /// The end of the inference chain: the V2 controller, with the target ``respond(to:context:)`` read.
     struct InferenceResponder: HTTPResponder {
         let controller: V2Controller
 
         func respond(to request: Request, context: Context) async throws -> Response {
-            guard let (name, version) = SlipwayResponder.inferenceTarget(request.uri.path) else { throw HTTPError(.notFound) }
+            guard let (name, version) = context.inferenceTarget else { throw HTTPError(.notFound) }
             return try await controller.infer(request, context, name: name, version: version)
         }
     }
