@@ -62,14 +62,15 @@ struct MLForest<T: BinaryFloatingPoint & Sendable>: Sendable {
         packed = []
         // Children are byte offsets into `packed` (a step then adds an offset instead of scaling an index), so
         // every offset must fit an Int32; a forest too large for that keeps the unpacked walk.
-        let size = MemoryLayout<MLPackedNode<T>>.stride
-        guard nodeCount <= Int(Int32.max) / size else { return }
+        guard nodeCount <= Int(Int32.max) / MemoryLayout<MLPackedNode<T>>.stride else { return }
         packed.reserveCapacity(nodeCount)
         for i in 0..<nodeCount {
             let leaf = modes[i] == MLNodeMode.leaf.rawValue
-            let (t, f) = leaf ? (i, i) : (Int(trueChild[i]), Int(falseChild[i]))
+            let (t, f) = leaf ? (Int32(i), Int32(i)) : (trueChild[i], falseChild[i])
             packed.append(
-                MLPackedNode(threshold: thresholds[i], feature: leaf ? 0 : featureIds[i], trueChild: Int32(t * size), falseChild: Int32(f * size)))
+                MLPackedNode(
+                    threshold: thresholds[i], feature: leaf ? 0 : featureIds[i], trueChild: MLPackedNode<T>.offset(t),
+                    falseChild: MLPackedNode<T>.offset(f)))
         }
     }
 }
@@ -80,6 +81,11 @@ struct MLPackedNode<T: BinaryFloatingPoint & Sendable>: Sendable {
     var feature: Int32
     var trueChild: Int32
     var falseChild: Int32
+
+    /// The byte offset of node `index` in a packed array (children and walks hold offsets, results indices).
+    static func offset(_ index: Int32) -> Int32 { index &* Int32(MemoryLayout<Self>.stride) }
+    /// The node index at byte offset `offset`.
+    static func index(_ offset: Int32) -> Int32 { offset / Int32(MemoryLayout<Self>.stride) }
 }
 
 /// Finds the leaf each row reaches in one tree. `leaves` and `leavesReference` compute the same thing;
@@ -221,9 +227,8 @@ enum MLTreeTraversal {
                 leaves.withUnsafeMutableBufferPointer { ob in
                     guard let xp = xb.baseAddress, let np = nb.baseAddress.map(UnsafeRawPointer.init), let out = ob.baseAddress
                     else { return }
-                    let size = Int32(MemoryLayout<MLPackedNode<T>>.stride)
                     // Byte offsets during the walk (children are offsets), node indices at the end.
-                    for r in 0..<rowCount { out[r] = root &* size }
+                    for r in 0..<rowCount { out[r] = MLPackedNode<T>.offset(root) }
                     let x0 = xp + firstRow * stride
                     for _ in 0..<height {
                         // The row pointer advances by `stride` (no multiply, no overflow check per step).
@@ -234,7 +239,7 @@ enum MLTreeTraversal {
                             row += stride
                         }
                     }
-                    for r in 0..<rowCount { out[r] /= size }
+                    for r in 0..<rowCount { out[r] = MLPackedNode<T>.index(out[r]) }
                 }
             }
         }
@@ -261,20 +266,19 @@ enum MLTreeTraversal {
                 leaves.withUnsafeMutableBufferPointer { ob in
                     guard let xp = xb.baseAddress, let np = nb.baseAddress.map(UnsafeRawPointer.init), let out = ob.baseAddress
                     else { return }
-                    let size = Int32(MemoryLayout<MLPackedNode<T>>.stride)
-                    let start = root &* size
+                    let start = MLPackedNode<T>.offset(root)
                     var r = 0
                     while r + 4 <= rowCount {
                         let x0 = xp + (firstRow + r) * stride
                         let found = walkFour(np, from: (start, start, start, start), rows: (x0, x0 + stride, x0 + 2 * stride, x0 + 3 * stride), hit)
-                        out[r] = found.0 / size
-                        out[r + 1] = found.1 / size
-                        out[r + 2] = found.2 / size
-                        out[r + 3] = found.3 / size
+                        out[r] = MLPackedNode<T>.index(found.0)
+                        out[r + 1] = MLPackedNode<T>.index(found.1)
+                        out[r + 2] = MLPackedNode<T>.index(found.2)
+                        out[r + 3] = MLPackedNode<T>.index(found.3)
                         r += 4
                     }
                     while r < rowCount {
-                        out[r] = walkOne(np, from: start, row: xp + (firstRow + r) * stride, hit) / size
+                        out[r] = MLPackedNode<T>.index(walkOne(np, from: start, row: xp + (firstRow + r) * stride, hit))
                         r += 1
                     }
                 }
@@ -374,9 +378,10 @@ enum MLTreeTraversal {
     static func acrossTrees<T>(
         _ nodes: [MLPackedNode<T>], roots: [Int32], x: [T], base: Int, into treeLeaves: inout [Int32], _ hit: (T, T) -> Bool
     ) {
-        // Safe because: the caller checked every root < nodeCount == nodes.count (so root * stride fits Int32,
-        // as `pack()` checked), children are byte offsets of nodes < nodeCount (builder invariant), features are <= maxFeatureId < stride or 0 for leaves, the row's features
-        // base ..< base + stride lie within x, and treeLeaves holds >= roots.count slots. No pointer escapes.
+        // Safe because: the caller checked every root < nodeCount == nodes.count (so its byte offset fits Int32, as
+        // `pack()` checked), children are byte offsets of nodes < nodeCount (builder invariant), features are
+        // <= maxFeatureId < stride or 0 for leaves, the row's features base ..< base + stride lie within x, and
+        // treeLeaves holds >= roots.count slots. No pointer escapes.
         x.withUnsafeBufferPointer { xb in
             nodes.withUnsafeBufferPointer { nb in
                 roots.withUnsafeBufferPointer { rb in
@@ -385,19 +390,20 @@ enum MLTreeTraversal {
                             let rp = rb.baseAddress, let out = ob.baseAddress
                         else { return }
                         let trees = rb.count
-                        let size = Int32(MemoryLayout<MLPackedNode<T>>.stride)
+                        typealias Node = MLPackedNode<T>
                         var t = 0
                         while t + 4 <= trees {
                             let found = walkFour(
-                                np, from: (rp[t] &* size, rp[t + 1] &* size, rp[t + 2] &* size, rp[t + 3] &* size), rows: (xr, xr, xr, xr), hit)
-                            out[t] = found.0 / size
-                            out[t + 1] = found.1 / size
-                            out[t + 2] = found.2 / size
-                            out[t + 3] = found.3 / size
+                                np, from: (Node.offset(rp[t]), Node.offset(rp[t + 1]), Node.offset(rp[t + 2]), Node.offset(rp[t + 3])),
+                                rows: (xr, xr, xr, xr), hit)
+                            out[t] = Node.index(found.0)
+                            out[t + 1] = Node.index(found.1)
+                            out[t + 2] = Node.index(found.2)
+                            out[t + 3] = Node.index(found.3)
                             t += 4
                         }
                         while t < trees {
-                            out[t] = walkOne(np, from: rp[t] &* size, row: xr, hit) / size
+                            out[t] = Node.index(walkOne(np, from: Node.offset(rp[t]), row: xr, hit))
                             t += 1
                         }
                     }
