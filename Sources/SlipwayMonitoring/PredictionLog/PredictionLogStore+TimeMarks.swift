@@ -98,9 +98,7 @@ struct TimeMarks {
         try db.cachedStatement(sql: markThroughSQL).execute(arguments: [top])
     }
 
-    /// Narrows the marks of `model` that start at `firstIDs` to the rows they still hold, deleting those left empty
-    /// (after retention or erasure): the earliest arrival becomes the earliest left, the latest the later of the
-    /// previous mark's and the latest left — never raised, so latest arrivals still never decrease along the ids.
+    /// One mark's last id and latest arrival.
     static let markSQL = "SELECT last_id, latest_arrival FROM prediction_time_mark WHERE model = ? AND first_id = ?"
     /// The arrivals left in a mark's range, per version: a range of the (model, version) index.
     static let arrivalsLeftSQL = "SELECT MIN(arrived_at), MAX(arrived_at) FROM prediction WHERE model = ? AND version IS ? AND id BETWEEN ? AND ?"
