@@ -70,7 +70,7 @@ public func buildApplication(
     let router = buildRouter(models: served, configuration: configuration, security: security, drift: drift, monitoring: monitoring)
     var app = Application(
         responder: SlipwayResponder(router: router, controller: V2Controller(models: served, configuration: configuration)),
-        server: security?.httpServer ?? .http1(),
+        server: security?.httpServer ?? .eventLoopHTTP1(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "slipway"),
         services: [pool, ModelWatcher(models: served, interval: models.pollInterval)] + (security?.services ?? [])
             + (drift.map { [$0 as any Service] } ?? []) + monitoring.services()

@@ -1,4 +1,5 @@
 public import Hummingbird
+import SlipwayRuntime
 
 /// The server's responder: V2 inference requests — `POST /v2/models/NAME/infer` and
 /// `POST /v2/models/NAME/versions/V/infer`, spelled canonically — go straight to ``V2Controller`` through the
@@ -12,6 +13,7 @@ public struct SlipwayResponder: HTTPResponder {
     public typealias Context = SlipwayRequestContext
     let router: RouterResponder<Context>
     let inference: any HTTPResponder<Context>
+    let models: ServedModels
 
     /// - Parameters:
     ///   - router: every route, with its middleware (``buildRouter(models:configuration:security:drift:monitoring:)``).
@@ -19,16 +21,27 @@ public struct SlipwayResponder: HTTPResponder {
     public init(router: Router<Context>, controller: V2Controller) {
         inference = router.middlewares.constructResponder(finalResponder: InferenceResponder(controller: controller))
         self.router = router.buildResponder()
+        models = controller.models
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         guard request.method == .post, let target = Self.inferenceTarget(request.uri.path) else {
-            return try await router.respond(to: request, context: context)
+            // Off the event loop (see ``EventLoopChildChannel``): other routes may read databases or files.
+            return try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                try await router.respond(to: request, context: context)
+            }
         }
         // The path is read once: the chain's end finds the target in the context.
         var context = context
         context.inferenceTarget = target
-        return try await inference.respond(to: request, context: context)
+        // A model cheap enough to run inline is answered off the event loop, on the global pool, where it runs;
+        // any other inference stays on the event loop and runs on the inference pool.
+        guard models.runsInline(model: target.name, version: target.version) else {
+            return try await inference.respond(to: request, context: context)
+        }
+        return try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            try await inference.respond(to: request, context: context)
+        }
     }
 
     /// The model and version (nil for the default) of `/v2/models/NAME/infer` or

@@ -15,10 +15,16 @@ enum TLSSetup {
         let http1 = HTTP1Channel.Configuration(
             idleTimeout: .nanoseconds(nanos),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: settings.maxHeaderBytes, maxHeaderListSize: settings.maxHeaderBytes))
-        guard let tls = settings.tls else { return .http1(configuration: http1) }
+        guard let tls = settings.tls else {
+            return .eventLoopHTTP1(configuration: http1)
+        }
         let configuration = try tlsConfiguration(tls)
         do {
-            return try .tls(.http1(configuration: http1), tlsConfiguration: configuration)
+            // The context is made here too, so a configuration it refuses fails at start-up.
+            _ = try NIOSSLContext(configuration: configuration)
+            return HTTPServerBuilder {
+                EventLoopChildChannel(try TLSChannel(HTTP1Channel(responder: $0, configuration: http1), tlsConfiguration: configuration))
+            }
         } catch {
             throw SecurityError(.invalidArgument, "cannot set up TLS: \(error)")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 public import ServiceLifecycle
 public import SlipwayEngine
 import SlipwayTensor
@@ -31,8 +32,11 @@ extension ServedModels {
     ) {
         let arrived = ContinuousClock.now
         let arrivedAt = Date().timeIntervalSince1970
-        // A small request for a cheap, already loaded version runs right here (see `ServedModel.runsInline`).
-        if body.count <= Self.inlineBodyLimit, let loaded = loadedVersion(name, version: version), loaded.served.runsInline {
+        // A small request for a cheap, already loaded version runs right here (see `ServedModel.runsInline`),
+        // unless here is an event loop.
+        if body.count <= Self.inlineBodyLimit, MultiThreadedEventLoopGroup.currentEventLoop == nil,
+            let loaded = loadedVersion(name, version: version), loaded.served.runsInline
+        {
             start(
                 body: body, jsonLength: jsonLength, name: name, version: version, requestID: requestID, resolved: loaded, arrived: arrived,
                 arrivedAt: arrivedAt, completion: completion)
@@ -51,6 +55,12 @@ extension ServedModels {
                         error, id: requestID, name: name, served: nil, alias: nil, request: nil, arrived: arrived, arrivedAt: arrivedAt))
                 completion(.failure(error))
             })
+    }
+
+    /// Whether the version a route names is loaded and cheap enough to run on the caller's thread
+    /// (``ServedModel/runsInline``); a transport answers such a route off its event loops, where it may.
+    public func runsInline(model name: String, version: String?) -> Bool {
+        loadedVersion(name, version: version)?.served.runsInline ?? false
     }
 
     /// The largest request body decoded on the caller's thread for an inline version.
