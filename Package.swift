@@ -251,7 +251,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwaySecurityTests",
-            dependencies: ["SlipwaySecurity", "SlipwayTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "SlipwaySecurity", "SlipwayTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -3,6 +3,11 @@ public import GRDB
 /// Rows appended through multi-row `INSERT`s: full groups of ``rowsPerStatement`` rows per statement, the rest one
 /// by one, so a statement's fixed cost (resetting and running its program) is shared by a group's rows. Values are
 /// bound straight to SQLite through ``BoundInsert``. The prediction log and the audit trail append this way.
+///
+/// Inside a transaction a multi-row statement needs a statement journal (SQLite keeps the pages it changes, to
+/// undo the statement alone if a later row fails a constraint). Connections that append this way set
+/// `PRAGMA temp_store = MEMORY`, or that journal is a temporary file: every statement then copied each page it
+/// touched through the kernel (with the prediction log's 32 KiB pages, twice the bytes of the rows themselves).
 public struct GroupedInsert {
     /// Rows per group statement.
     public static let rowsPerStatement = 16

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
-import SlipwaySecurity
+import GRDB
 import Testing
+
+@testable import SlipwaySecurity
 
 @Suite struct AuditLogTests {
     static func chain(_ count: Int) -> [AuditEntry] {
@@ -200,5 +202,16 @@ import Testing
         #expect(result.fault?.seq == 3)
         _ = try SecurityTestSupport.sqlite(file, "DROP TRIGGER audit_entry_no_delete; DELETE FROM audit_entry WHERE seq = 2")
         #expect(try database.audit.verify().fault?.seq == 2)
+    }
+}
+
+/// The security database's writer keeps statement journals in memory: the audit trail appends through multi-row
+/// INSERTs (``GroupedInsert``), which need one inside a transaction; readers keep the default.
+@Suite struct SecurityDatabaseTempStoreTests {
+    @Test func theWriterJournalsInMemory() throws {
+        let (database, _) = try SecurityTestSupport.database()
+        let writer = try database.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        let reader = try database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") }
+        #expect(writer == 2 && reader == 0)
     }
 }

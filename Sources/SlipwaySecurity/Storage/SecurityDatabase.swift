@@ -28,6 +28,10 @@ public struct SecurityDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // The writer's statement journals in memory (see ``GroupedInsert``: the audit trail appends through it).
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+        }
         do {
             let pool = try DatabasePool(path: url.path, configuration: configuration)
             try migrator.migrate(pool)
