@@ -29,7 +29,10 @@ public struct EventLoopChildChannel<Base: ServerChildChannel>: ServerChildChanne
     }
 }
 
-/// A task executor that runs jobs on one event loop (see ``EventLoopChildChannel``).
+/// A task executor that runs jobs on one event loop (see ``EventLoopChildChannel``). The loop must outlive the
+/// tasks that prefer it (a job enqueued on a loop that has shut down is dropped): it is the connection's, and the
+/// server drains its connections before its event loop group stops (Hummingbird's default group, the process-wide
+/// singleton, never does).
 final class EventLoopTaskExecutor: TaskExecutor {
     let eventLoop: any EventLoop
 

@@ -26,11 +26,6 @@ public final class PredictionLogStore: Sendable {
     /// write makes a sealed row plain again), so each batch resumes here instead of scanning from the start.
     let plainRowsFrom = Mutex<Int64>(0)
 
-    /// The page size of a new log, in bytes: a batch-32 request's row (~4.5 KB of tensors) fits in its leaf page
-    /// instead of spilling to an overflow page, and a group commit writes a few large frames instead of many small
-    /// ones (~25% less of the writer's CPU than 4 KiB pages on `bc_rf` batch 32).
-    public static let pageSize = 32_768
-
     /// The size the write-ahead log is truncated to when it is reset, in bytes (64 MiB).
     public static let walSizeLimit = 64 * 1024 * 1024
 
@@ -46,12 +41,6 @@ public final class PredictionLogStore: Sendable {
         configuration.prepareDatabase { db in
             // WAL with NORMAL sync: durable across process crashes, batched fsyncs at checkpoints.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // A new log gets larger pages (an existing one keeps its own; SQLite cannot change it in WAL mode).
-            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
-            if !db.configuration.readonly {
-                // The writer's statement journals in memory (see ``GroupedInsert``).
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            }
             // A write-ahead log that grew while a long read kept it from being reset (it reached 522 MB under
             // load once) is cut back to this size when it is next reset, rather than keeping its largest size.
             try db.execute(sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
@@ -59,6 +48,9 @@ public final class PredictionLogStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            // The writer's statement journals in memory (see ``GroupedInsert``), set after the migrations, whose
+            // index builds and groupings sort every row and must be able to spill to disk.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         } catch {
             throw PredictionLogError(.storage, "cannot open the prediction log at \(path): \(error)")
         }

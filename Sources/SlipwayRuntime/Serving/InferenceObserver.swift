@@ -1,8 +1,8 @@
 public import SlipwayEngine
 
 /// One finished inference request, as the server saw it: what the prediction log, the metrics and the
-/// statistics extension are fed from. Built once per request (after a batch is split back), never on an
-/// event-loop thread.
+/// statistics extension are fed from. Built once per request (after a batch is split back), on an inference
+/// thread — or, for a request the pool refused because the server is shutting down, on the caller's.
 public struct InferenceRecord: Sendable {
     /// How the request ended.
     public enum Status: Sendable, Hashable {
@@ -57,8 +57,9 @@ public struct InferenceRecord: Sendable {
     }
 }
 
-/// Receives every finished inference. `record` is called on an inference thread once per request and must
-/// not block: queue the record and return (the prediction log's writer task does the I/O).
+/// Receives every finished inference. `record` is called once per request, on an inference thread (on the
+/// caller's, which may be an event loop, for a request refused at shutdown), and must not block: queue the record
+/// and return (the prediction log's writer task does the I/O).
 public protocol InferenceObserver: Sendable {
     func record(_ record: InferenceRecord)
 }

@@ -28,13 +28,12 @@ public struct SecurityDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // The writer's statement journals in memory (see ``GroupedInsert``: the audit trail appends through it).
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
-        }
         do {
             let pool = try DatabasePool(path: url.path, configuration: configuration)
             try migrator.migrate(pool)
+            // The writer's statement journals in memory (see ``GroupedInsert``: the audit trail appends through it),
+            // set after the migrations, which may sort whole tables and must be able to spill to disk.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
             return SecurityDatabase(pool: pool, url: url)
         } catch {
             throw SecurityError(.storage, "cannot open the security database '\(url.path)': \(error)")
