@@ -5,12 +5,20 @@ public import GRDB
 /// bound straight to SQLite through ``BoundInsert``. The prediction log and the audit trail append this way.
 ///
 /// Inside a transaction a multi-row statement needs a statement journal (SQLite keeps the pages it changes, to
-/// undo the statement alone if a later row fails a constraint). Writers that append this way set
-/// `PRAGMA temp_store = MEMORY`, or that journal is a temporary file, and every statement copies each page it
-/// touches through the kernel (~1 KB a batch-32 prediction row with 4 KiB pages, 13 KB with 32 KiB pages).
+/// undo the statement alone if a later row fails a constraint). A database appended to this way keeps its writer's
+/// journals in memory (``keepWriterJournalsInMemory(_:)``), or that journal is a temporary file, and every statement
+/// copies each page it touches through the kernel (~1 KB a batch-32 prediction row with 4 KiB pages, 13 KB with
+/// 32 KiB pages).
 public struct GroupedInsert {
     /// Rows per group statement.
     public static let rowsPerStatement = 16
+
+    /// Sets `PRAGMA temp_store = MEMORY` on `pool`'s writer (its one long-lived connection), for the statement
+    /// journals of grouped appends. Call it after migrating: a migration's index builds and groupings may sort whole
+    /// tables, and with temporary storage in memory SQLite's sorter cannot spill to disk. Readers keep the default.
+    public static func keepWriterJournalsInMemory(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+    }
 
     /// The two `INSERT` statements of a table and column list: one row, and ``rowsPerStatement`` rows.
     public struct Statements: Sendable {

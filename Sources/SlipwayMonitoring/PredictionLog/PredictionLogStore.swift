@@ -48,9 +48,7 @@ public final class PredictionLogStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            // The writer's statement journals in memory (see ``GroupedInsert``), set after the migrations, whose
-            // index builds and groupings sort every row and must be able to spill to disk.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+            try GroupedInsert.keepWriterJournalsInMemory(pool)
         } catch {
             throw PredictionLogError(.storage, "cannot open the prediction log at \(path): \(error)")
         }

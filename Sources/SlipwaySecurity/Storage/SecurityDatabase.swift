@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import SlipwayStorage
 
 /// The security database, `security.sqlite` in the data directory: API keys, the audit trail and the
 /// secret behind the PII hash. One `DatabasePool` (WAL) per process, shared by ``KeyStore`` and ``AuditLog``,
@@ -31,9 +32,8 @@ public struct SecurityDatabase: Sendable {
         do {
             let pool = try DatabasePool(path: url.path, configuration: configuration)
             try migrator.migrate(pool)
-            // The writer's statement journals in memory (see ``GroupedInsert``: the audit trail appends through it),
-            // set after the migrations, which may sort whole tables and must be able to spill to disk.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+            // The audit trail appends through grouped INSERTs.
+            try GroupedInsert.keepWriterJournalsInMemory(pool)
             return SecurityDatabase(pool: pool, url: url)
         } catch {
             throw SecurityError(.storage, "cannot open the security database '\(url.path)': \(error)")
