@@ -143,6 +143,11 @@ public enum TensorBlob {
                 tensors.append(LoggedTensor(name: name, datatype: datatype, shape: shape, data: payload))
             }
         }
+        // Bytes past the last tensor mean the cell is not what was written (e.g. overwritten with zeros by an erasure
+        // while a reader still held its row).
+        guard cursor == bytes.count else {
+            throw PredictionLogError(.corrupt, "a stored tensor blob is damaged (\(bytes.count - cursor) stray bytes)")
+        }
         return tensors
     }
 }

@@ -14,8 +14,8 @@ public struct ErasedRows: Sendable, Equatable {
 extension PredictionLogStore {
     /// Deletes `model`'s predictions for which `matches` is true, with their feedback. Reads the model's rows
     /// a page at a time (opening sealed cells), then deletes the matches in one transaction with SQLite's
-    /// `secure_delete` on (freed pages are zeroed) and checkpoints the write-ahead log, so the erased
-    /// values do not linger in the file; the time marks of the erased rows are narrowed to the rows left. Rows
+    /// `secure_delete` on (freed pages are zeroed), overwrites their cells kept in payload segments with zeros and
+    /// checkpoints the write-ahead log, so the erased values do not linger in the files; the time marks of the erased rows are narrowed to the rows left. Rows
     /// logged while it runs are not considered.
     public func erasePredictions(model: String, where matches: (StoredPrediction) throws -> Bool) throws(PredictionLogError) -> ErasedRows {
         var ids: [Int64] = []
@@ -27,11 +27,20 @@ extension PredictionLogStore {
         do {
             erased = try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA secure_delete = ON")
-                defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+                // On disk before the segment bytes are overwritten: the rows must not come back after a crash.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer {
+                    try? db.execute(sql: "PRAGMA secure_delete = OFF")
+                    try? db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
                 var erased = ErasedRows()
                 try db.inTransaction {
                     for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
                         let list = chunk.map(String.init).joined(separator: ",")
+                        let cells = try DatabaseValue.fetchAll(
+                            db,
+                            sql: "SELECT inputs FROM prediction WHERE id IN (\(list)) UNION ALL SELECT outputs FROM prediction WHERE id IN (\(list))")
+                        try payloads.queueOverwrite(db, cells.compactMap { PayloadReference(cell: Self.bytes($0)) })
                         try db.execute(sql: "DELETE FROM feedback WHERE prediction_id IN (\(list))")
                         erased.feedback += db.changesCount
                         try db.execute(sql: "DELETE FROM prediction WHERE id IN (\(list))")
@@ -49,6 +58,9 @@ extension PredictionLogStore {
         } catch {
             throw PredictionLogError(.storage, "cannot erase from the prediction log: \(error)")
         }
+        // The erased rows' cells kept in payload segments are overwritten with zeros (the rows are gone; places left
+        // by a failure here stay recorded, and the next erasure, re-encryption or retention pass overwrites them).
+        try payloads.overwritePending(pool)
         // Best effort: readers may hold the log; the next automatic checkpoint then moves the pages.
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         return erased

@@ -22,6 +22,8 @@ public final class PredictionLogStore: Sendable {
     /// The prediction writer's own thread (a serial queue): its inserts never occupy a thread of the shared pool
     /// that serves requests (see ``performOnWriterQueue(_:)``).
     let writerQueue = DispatchQueue(label: "slipway.prediction-log.writer")
+    /// The large input and output cells, kept in segment files beside the database (``PayloadSegments``).
+    let payloads: PayloadSegments
     /// Re-encryption's walk over plain prediction rows: every row below this id is sealed (ids only grow, and no
     /// write makes a sealed row plain again), so each batch resumes here instead of scanning from the start.
     let plainRowsFrom = Mutex<Int64>(0)
@@ -36,6 +38,7 @@ public final class PredictionLogStore: Sendable {
     public init(path: String, sealer: (any RecordSealer)? = nil) throws(PredictionLogError) {
         self.path = path
         self.sealer = sealer
+        payloads = PayloadSegments(databasePath: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -187,6 +190,26 @@ public final class PredictionLogStore: Sendable {
                     DROP INDEX prediction_by_time;
                     """)
         }
+        // Large input and output cells live in segment files (``PayloadSegments``); each segment's model, creation time
+        // and row-id range are recorded here, in the transaction of the rows that use it, and the places erasure and
+        // re-encryption have yet to overwrite with zeros in the second table.
+        migrator.registerMigration("v6-payload-segments") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE prediction_payload_segment (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        model TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        first_id INTEGER NOT NULL,
+                        last_id INTEGER NOT NULL CHECK (last_id >= first_id)
+                    );
+                    CREATE TABLE prediction_payload_pending_zero (
+                        segment INTEGER NOT NULL,
+                        offset INTEGER NOT NULL CHECK (offset >= 0),
+                        length INTEGER NOT NULL CHECK (length > 0)
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -240,7 +263,10 @@ public final class PredictionLogStore: Sendable {
     func insert(rows: [PredictionRow], now: Double) throws(PredictionLogError) {
         guard !rows.isEmpty else { return }
         let sealer = self.sealer
+        let payloads = self.payloads
         try write { db in
+            // A batch that rolls back takes its bytes back out of the segments.
+            payloads.undoOnRollback(db)
             // AUTOINCREMENT ids never reuse a deleted row's id: continue after the highest ever assigned.
             let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'prediction'")) ?? 0
             let highest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM prediction")) ?? 0
@@ -250,18 +276,56 @@ public final class PredictionLogStore: Sendable {
             var marks = TimeMarks()
             for (offset, row) in rows.enumerated() { marks.add(model: row.model, id: first + Int64(offset), arrivedAt: row.arrivedAt) }
             // Values bound straight to SQLite (GRDB's StatementArguments cost more per row than the insert).
+            // Cells sealed first (the row id is part of their context), then the large ones moved to each model's
+            // segment: one write per model and batch.
+            var inputs: [[UInt8]] = []
+            var outputs: [[UInt8]] = []
+            var keyIDs: [String?] = []
+            inputs.reserveCapacity(rows.count)
+            outputs.reserveCapacity(rows.count)
+            keyIDs.reserveCapacity(rows.count)
+            for (offset, row) in rows.enumerated() {
+                let id = first + Int64(offset)
+                let sealedInputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
+                inputs.append(sealedInputs.bytes)
+                outputs.append(try sealCell(row.outputs, "prediction", id, "outputs", with: sealer).bytes)
+                keyIDs.append(sealedInputs.keyID)
+            }
+            for (model, indices) in Self.indicesByModel(rows) {
+                let ids = indices.map { first + Int64($0) }
+                var cells = indices.map { inputs[$0] } + indices.map { outputs[$0] }
+                try payloads.place(db, model: model, ids: ids + ids, cells: &cells, now: now)
+                for (k, index) in indices.enumerated() {
+                    inputs[index] = cells[k]
+                    outputs[index] = cells[indices.count + k]
+                }
+            }
             var insert = try GroupedInsert(db, Self.insertStatements)
             try insert.append(count: rows.count) { index, statement in
-                try bind(rows[index], id: first + Int64(index), to: &statement, sealer: sealer)
+                bind(rows[index], id: first + Int64(index), inputs: inputs[index], outputs: outputs[index], keyID: keyIDs[index], to: &statement)
             }
             try marks.write(db, now: now)
         }
     }
 
-    /// Binds `row`, logged with id `id`, to `insert` (its inputs and outputs sealed when there is a sealer).
-    private func bind(_ row: PredictionRow, id: Int64, to insert: inout BoundInsert, sealer: (any RecordSealer)?) throws {
-        let inputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
-        let outputs = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer)
+    /// The positions of `rows` by model, each model's in order.
+    static func indicesByModel(_ rows: [PredictionRow]) -> [(model: String, indices: [Int])] {
+        var groups: [(model: String, indices: [Int])] = []
+        var position: [String: Int] = [:]
+        for (index, row) in rows.enumerated() {
+            if let at = position[row.model] {
+                groups[at].indices.append(index)
+            } else {
+                position[row.model] = groups.count
+                groups.append((row.model, [index]))
+            }
+        }
+        return groups
+    }
+
+    /// Binds `row`, logged with id `id`, to `insert`, with its stored cells (sealed and/or references) and the key
+    /// that sealed them.
+    private func bind(_ row: PredictionRow, id: Int64, inputs: [UInt8], outputs: [UInt8], keyID: String?, to insert: inout BoundInsert) {
         insert.bind(id)
         insert.bind(row.requestID)
         insert.bind(row.model)
@@ -271,9 +335,9 @@ public final class PredictionLogStore: Sendable {
         insert.bind(row.status)
         insert.bind(max(0, row.latencySeconds))
         insert.bind(row.rows)
-        insert.bind(bytes: inputs.bytes)
-        insert.bind(bytes: outputs.bytes)
-        insert.bind(inputs.keyID)
+        insert.bind(bytes: inputs)
+        insert.bind(bytes: outputs)
+        insert.bind(keyID)
     }
 
     // MARK: Reading
@@ -316,8 +380,8 @@ public final class PredictionLogStore: Sendable {
     /// Reads a row of ``selectColumns``, opening sealed cells.
     func prediction(_ row: Row) throws -> StoredPrediction {
         let id: Int64 = row[0]
-        let inputs = try openCell(Self.bytes(row[8]), "prediction", id, "inputs", with: sealer)
-        let outputs = try openCell(Self.bytes(row[9]), "prediction", id, "outputs", with: sealer)
+        let inputs = try openCell(storedCell(row[8], id, "inputs"), "prediction", id, "inputs", with: sealer)
+        let outputs = try openCell(storedCell(row[9], id, "outputs"), "prediction", id, "outputs", with: sealer)
         let entry = PredictionEntry(
             requestID: row[1], model: row[2], version: row[3], alias: row[4], arrivedAt: row[5], status: row[6], latencySeconds: row[7],
             inputs: try TensorBlob.decode(inputs), outputs: try TensorBlob.decode(outputs))
@@ -328,6 +392,17 @@ public final class PredictionLogStore: Sendable {
                 String(decoding: try openCell(Self.bytes(storedLabels), "feedback", id, "labels", with: sealer), as: UTF8.self))
         }
         return StoredPrediction(rowID: id, entry: entry, labels: labels)
+    }
+
+    /// A prediction cell's stored bytes: from its payload segment when the row holds a reference, else the row's own.
+    func storedCell(_ value: DatabaseValue, _ id: Int64, _ column: String) throws(PredictionLogError) -> [UInt8] {
+        let bytes = Self.bytes(value)
+        guard let reference = PayloadReference(cell: bytes) else { return bytes }
+        do {
+            return try payloads.read(reference)
+        } catch {
+            throw PredictionLogError(.corrupt, "prediction \(id) (\(column)): \(error.message)")
+        }
     }
 
     /// A cell's bytes, whether SQLite holds it as a blob or as text (plain labels).
@@ -526,7 +601,7 @@ public final class PredictionLogStore: Sendable {
     /// are narrowed to the rows left.
     @discardableResult
     public func deletePredictions(model: String, before cutoff: Double) throws(PredictionLogError) -> Int {
-        try write { db in
+        let deleted = try write { db -> Int in
             try TimeMarks.markUnmarkedRows(db, now: Date().timeIntervalSince1970)
             let marks = try Row.fetchAll(db, sql: Self.marksBeforeSQL, arguments: [model, cutoff]).map {
                 (first: $0[0] as Int64, last: $0[1] as Int64)
@@ -543,6 +618,35 @@ public final class PredictionLogStore: Sendable {
             }
             try TimeMarks.refresh(db, model: model, marks: marks.map(\.first), versions: versions)
             return deleted
+        }
+        return deleted
+    }
+
+    /// Deletes the payload segments no row refers to any more (older than ``PayloadSegments/reclaimAge``), after
+    /// overwriting any places an interrupted erasure or re-encryption left; retention calls it once per pass. Returns
+    /// how many segment files were deleted.
+    @discardableResult
+    public func reclaimPayloadSegments(now: Double = Date().timeIntervalSince1970) throws(PredictionLogError) -> Int {
+        try payloads.overwritePending(pool)
+        let files = try write { db in try payloads.reclaimable(db, now: now) }
+        payloads.deleteFiles(files)
+        return files.count
+    }
+
+    /// Runs `body` in one transaction that is on disk when this returns (`synchronous = FULL` for it: the log's
+    /// commits are otherwise only flushed at checkpoints), for changes that must not come back after a crash once
+    /// the bytes they release are overwritten (erasure, re-encryption).
+    func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw PredictionLogError(.storage, "the transaction returned nothing") }
+            return result
         }
     }
 }

@@ -9,7 +9,8 @@ public struct RetentionPolicy: Sendable, Hashable {
 }
 
 extension PredictionLogStore {
-    /// Applies each model's policy once; returns the rows deleted per model.
+    /// Applies each model's policy once, then deletes the payload segments no row uses any more; returns the rows
+    /// deleted per model.
     public func enforce(retention policy: (String) -> RetentionPolicy, now: Double) throws(PredictionLogError) -> [String: Int] {
         var deleted: [String: Int] = [:]
         for model in try models() {
@@ -17,6 +18,7 @@ extension PredictionLogStore {
             let count = try deletePredictions(model: model, before: cutoff)
             if count > 0 { deleted[model] = count }
         }
+        try reclaimPayloadSegments(now: now)
         return deleted
     }
 }
