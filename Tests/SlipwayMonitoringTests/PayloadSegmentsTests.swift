@@ -83,6 +83,16 @@ import Testing
         }
     }
 
+    @Test func erasureGoesOnPastRowsWhoseSegmentIsGoneAndCountsThem() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        try store.insert([Self.entry("lost")])
+        for file in Self.segmentFiles(store) { try FileManager.default.removeItem(atPath: store.payloads.directory + "/" + file) }
+        try store.insert([Self.entry("small", rows: 1), Self.entry("kept", rows: 1)])
+        let erased = try store.erasePredictions(model: "iris") { $0.entry.requestID == "small" }
+        #expect(erased == ErasedRows(predictions: 1, feedback: 0, unreadable: 1))
+        #expect(try store.count(model: "iris") == 2)
+    }
+
     @Test func erasureOverwritesTheErasedRowsBytes() throws {
         let store = try PredictionLogStoreTests.temporaryStore()
         try store.insert([Self.entry("keep"), Self.entry("erase", marked: true), Self.entry("keep2")])

@@ -4,10 +4,14 @@ import GRDB
 public struct ErasedRows: Sendable, Equatable {
     public var predictions = 0
     public var feedback = 0
+    /// Rows of the model whose logged values could not be read (their payload segment is missing or damaged): they
+    /// could not be checked against the subject and are kept.
+    public var unreadable = 0
 
-    public init(predictions: Int = 0, feedback: Int = 0) {
+    public init(predictions: Int = 0, feedback: Int = 0, unreadable: Int = 0) {
         self.predictions = predictions
         self.feedback = feedback
+        self.unreadable = unreadable
     }
 }
 
@@ -19,11 +23,39 @@ extension PredictionLogStore {
     /// logged while it runs are not considered.
     public func erasePredictions(model: String, where matches: (StoredPrediction) throws -> Bool) throws(PredictionLogError) -> ErasedRows {
         var ids: [Int64] = []
-        try forEachPrediction(ExportFilter(model: model)) { prediction in
-            if try matches(prediction) { ids.append(prediction.rowID) }
+        var unreadable = 0
+        // Every row of the model, a page at a time; a row whose values cannot be read (a payload segment gone or
+        // damaged) is counted and kept rather than stopping the erasure of the others.
+        let filter = ExportFilter(model: model)
+        let sql = Self.exportPageSQL(filter)
+        var after: Int64 = 0
+        while true {
+            let rows: [Row] = try read { db in
+                try Row.fetchAll(db, sql: sql, arguments: Self.exportPageArguments(filter, after: after, pageSize: 500))
+            }
+            guard let last = rows.last else { break }
+            after = last[0]
+            for row in rows {
+                let prediction: StoredPrediction
+                do {
+                    prediction = try self.prediction(row)
+                } catch let error as PredictionLogError where error.code == .corrupt {
+                    unreadable += 1
+                    continue
+                } catch {
+                    throw PredictionLogError(.storage, "\(error)")
+                }
+                do {
+                    if try matches(prediction) { ids.append(prediction.rowID) }
+                } catch let error as PredictionLogError {
+                    throw error
+                } catch {
+                    throw PredictionLogError(.storage, "\(error)")
+                }
+            }
         }
-        guard !ids.isEmpty else { return ErasedRows() }
-        let erased: ErasedRows
+        guard !ids.isEmpty else { return ErasedRows(unreadable: unreadable) }
+        var erased: ErasedRows
         do {
             erased = try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA secure_delete = ON")
@@ -61,6 +93,7 @@ extension PredictionLogStore {
         // The erased rows' cells kept in payload segments are overwritten with zeros (the rows are gone; places left
         // by a failure here stay recorded, and the next erasure, re-encryption or retention pass overwrites them).
         try payloads.overwritePending(pool)
+        erased.unreadable = unreadable
         // Best effort: readers may hold the log; the next automatic checkpoint then moves the pages.
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         return erased

@@ -20,7 +20,10 @@ public struct PredictionLogPrivacy: ResealableStore, ErasableStore {
     /// field kept as a keyed hash, the hash of the value) in any element, with their feedback.
     public func erase(_ request: ErasureRequest) throws -> [String: Int] {
         let erased = try store.erasePredictions(model: request.model) { Self.matches($0, request) }
-        return ["predictions": erased.predictions, "feedback": erased.feedback]
+        var counts = ["predictions": erased.predictions, "feedback": erased.feedback]
+        // Rows whose values could not be read (a payload segment missing or damaged) were not checked: reported.
+        if erased.unreadable > 0 { counts["unreadable"] = erased.unreadable }
+        return counts
     }
 
     /// Whether a logged prediction's input `field` holds the value: a string element equal to it or to its
