@@ -104,12 +104,14 @@ final class PayloadSegments: Sendable {
 
     // MARK: Writing
 
-    /// Moves the large cells of one model's rows into its segment: `cells[i]` belongs to row `ids[i]`; large ones are
-    /// replaced by their references. Runs inside the rows' write transaction (the segment's record goes with them),
-    /// after ``undoOnRollback(_:)`` registered for that transaction.
-    func place(_ db: Database, model: String, ids: [Int64], cells: inout [[UInt8]], now: Double) throws(PredictionLogError) {
-        let large = cells.indices.filter { cells[$0].count >= Self.threshold }
-        guard !large.isEmpty, let firstID = ids.min(), let lastID = ids.max() else { return }
+    /// Moves the large ones of one model's cells, `cells[i]` for `i` in `positions` (rows `firstID ... lastID`), into
+    /// its segment, replacing them by their references. Runs inside the rows' write transaction (the segment's record
+    /// goes with them), after ``undoOnRollback(_:)`` registered for that transaction.
+    func place(
+        _ db: Database, model: String, firstID: Int64, lastID: Int64, cells: inout [[UInt8]], at positions: [Int], now: Double
+    ) throws(PredictionLogError) {
+        let large = positions.filter { cells[$0].count >= Self.threshold }
+        guard !large.isEmpty else { return }
         closeIdleSegments(now: now)
         var segment = try openSegment(db, model: model, firstID: firstID, now: now)
         var batch: [UInt8] = []
@@ -135,11 +137,12 @@ final class PayloadSegments: Sendable {
         for (index, reference) in references { cells[index] = reference.encoded }
     }
 
-    /// The segment `model` appends to: this process's current one while it is small and young enough, else a new
-    /// one (its record inserted, its file created empty and its directory entry flushed).
+    /// The segment `model` appends to: this process's current one while it is below ``maximumSize`` (one too old is
+    /// already closed, ``closeIdleSegments(now:)``), else a new one (its record inserted, its file created empty and
+    /// its directory entry flushed).
     private func openSegment(_ db: Database, model: String, firstID: Int64, now: Double) throws(PredictionLogError) -> OpenSegment {
         if let current = appending.withLock({ $0[model] }) {
-            if current.size < Self.maximumSize && now - current.createdAt < Self.maximumAge && now >= current.createdAt { return current }
+            if current.size < Self.maximumSize { return current }
             _ = close(current.descriptor)
             _ = appending.withLock { $0.removeValue(forKey: model) }
         }
@@ -211,16 +214,15 @@ final class PayloadSegments: Sendable {
         defer { _ = close(descriptor) }
         let size = lseek(descriptor, 0, SEEK_END)
         guard size >= 0 else { throw Self.failure("cannot read", file) }
-        guard reference.offset >= 0, reference.length >= 0, reference.offset + Int64(reference.length) <= Int64(size) else {
-            throw PredictionLogError(
-                .corrupt, "\(file) ends before the \(reference.length) bytes at offset \(reference.offset) a prediction refers to")
-        }
+        let short = PredictionLogError(
+            .corrupt, "\(file) ends before the \(reference.length) bytes at offset \(reference.offset) a prediction refers to")
+        guard reference.offset >= 0, reference.length >= 0, reference.offset + Int64(reference.length) <= Int64(size) else { throw short }
+        // The file may still shrink between the two calls (a rolled-back batch truncating it).
         switch PositionedFileIO.read(count: reference.length, from: descriptor, at: reference.offset) {
         case .success(let bytes) where bytes.count == reference.length:
             return bytes
         case .success:
-            throw PredictionLogError(
-                .corrupt, "\(file) ends before the \(reference.length) bytes at offset \(reference.offset) a prediction refers to")
+            throw short
         case .failure(let error):
             throw PredictionLogError(.storage, "cannot read \(file): \(String(cString: strerror(error.code)))")
         }

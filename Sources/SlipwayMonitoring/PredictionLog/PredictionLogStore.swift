@@ -291,15 +291,16 @@ public final class PredictionLogStore: Sendable {
                 outputs.append(try sealCell(row.outputs, "prediction", id, "outputs", with: sealer).bytes)
                 keyIDs.append(sealedInputs.keyID)
             }
+            // Row i's inputs are cell i, its outputs cell rows.count + i.
+            var cells = inputs + outputs
             for (model, indices) in Self.indicesByModel(rows) {
-                let ids = indices.map { first + Int64($0) }
-                var cells = indices.map { inputs[$0] } + indices.map { outputs[$0] }
-                try payloads.place(db, model: model, ids: ids + ids, cells: &cells, now: now)
-                for (k, index) in indices.enumerated() {
-                    inputs[index] = cells[k]
-                    outputs[index] = cells[indices.count + k]
-                }
+                guard let firstIndex = indices.first, let lastIndex = indices.last else { continue }
+                try payloads.place(
+                    db, model: model, firstID: first + Int64(firstIndex), lastID: first + Int64(lastIndex), cells: &cells,
+                    at: indices + indices.map { rows.count + $0 }, now: now)
             }
+            inputs = Array(cells[0..<rows.count])
+            outputs = Array(cells[rows.count...])
             var insert = try GroupedInsert(db, Self.insertStatements)
             try insert.append(count: rows.count) { index, statement in
                 bind(rows[index], id: first + Int64(index), inputs: inputs[index], outputs: outputs[index], keyID: keyIDs[index], to: &statement)
@@ -549,6 +550,17 @@ public final class PredictionLogStore: Sendable {
     public func forEachPrediction(
         _ filter: ExportFilter, pageSize: Int = 500, _ body: (StoredPrediction) throws -> Void
     ) throws(PredictionLogError) {
+        try forEachPage(filter, pageSize: pageSize, reading: { try self.prediction($0) }) { page in
+            for prediction in page { try body(prediction) }
+        }
+    }
+
+    /// The rows of `filter`, oldest first, `pageSize` at a time by increasing row id (keyset pages: memory stays
+    /// bounded by one page however large the log is): each row of a page (``selectColumns``) goes through `reading`
+    /// inside the page's read, then the page goes to `body`.
+    func forEachPage<T>(
+        _ filter: ExportFilter, pageSize: Int, reading: (Row) throws -> T, _ body: ([T]) throws -> Void
+    ) throws(PredictionLogError) {
         var after: Int64 = 0
         if let since = filter.since {
             // A time window starts at its first row id instead of walking the rows before it.
@@ -557,19 +569,20 @@ public final class PredictionLogStore: Sendable {
         }
         let sql = Self.exportPageSQL(filter)
         while true {
-            let page: [StoredPrediction] = try read { db in
+            let (page, last): ([T], Int64?) = try read { db in
                 let arguments = Self.exportPageArguments(filter, after: after, pageSize: pageSize)
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { try self.prediction($0) }
+                let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+                return (try rows.map(reading), rows.last.map { $0[0] })
             }
-            guard let last = page.last else { return }
+            guard let last else { return }
             do {
-                for prediction in page { try body(prediction) }
+                try body(page)
             } catch let error as PredictionLogError {
                 throw error
             } catch {
                 throw PredictionLogError(.storage, "\(error)")
             }
-            after = last.rowID
+            after = last
         }
     }
 
@@ -635,11 +648,16 @@ public final class PredictionLogStore: Sendable {
 
     /// Runs `body` in one transaction that is on disk when this returns (`synchronous = FULL` for it: the log's
     /// commits are otherwise only flushed at checkpoints), for changes that must not come back after a crash once
-    /// the bytes they release are overwritten (erasure, re-encryption).
-    func durableWrite<T>(_ body: (Database) throws -> T) throws -> T {
+    /// the bytes they release are overwritten (erasure, re-encryption). With `secureDelete`, the pages it frees are
+    /// zeroed (SQLite's `secure_delete`).
+    func durableWrite<T>(secureDelete: Bool = false, _ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
+            if secureDelete { try db.execute(sql: "PRAGMA secure_delete = ON") }
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            defer {
+                if secureDelete { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+                try? db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
             var result: T?
             try db.inTransaction {
                 result = try body(db)
