@@ -49,7 +49,7 @@ import Testing
     @Test func readQueriesWalkInOrderWithoutSorting() throws {
         let store = try Self.temporaryStore()
         try store.insert((0..<50).map { Self.entry("r\($0)", version: 1 + $0 % 2, at: Double($0)) })
-        var queries = [PredictionLogStore.recentSQL, PredictionLogStore.labeledSQL(since: false), PredictionLogStore.labeledSQL(since: true)]
+        var queries = [PredictionLogStore.recentSQL]
         for version in [nil, 2] {
             for since in [nil, 10.0] {
                 for until in [nil, 40.0] {
@@ -74,6 +74,30 @@ import Testing
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan) for \(sql)")
             #expect(plan.first?.hasPrefix("SEARCH p USING") == true, "\(plan) for \(sql)")
         }
+        // Labeled predictions walk the labels (newest first, a time window from its first row id) and look each
+        // prediction up by row id: never the version's unlabelled predictions, never a sort.
+        for (sql, walk) in [
+            (PredictionLogStore.labeledSQL(since: false), "SCAN f"),
+            (PredictionLogStore.labeledSQL(since: true), "SEARCH f USING INTEGER PRIMARY KEY (rowid>?)"),
+        ] {
+            let plan = try store.queryPlan(sql)
+            #expect(plan == [walk, "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"], "\(plan) for \(sql)")
+        }
+        // The logged models: one index step per model, never a scan of the rows.
+        let models = try store.queryPlan(PredictionLogStore.modelsSQL)
+        #expect(!models.contains { $0.hasPrefix("SCAN prediction") || $0.contains("TEMP B-TREE") }, "\(models)")
+        #expect(models.filter { $0.contains("SEARCH prediction USING COVERING INDEX") }.count == 2, "\(models)")
+    }
+
+    /// The logged models, sorted, as `SELECT DISTINCT` gives them, also with models whose names sort around each other.
+    @Test func modelsAreTheDistinctLoggedModelsInOrder() throws {
+        let store = try Self.temporaryStore()
+        #expect(try store.models() == [])
+        let names = ["iris", "b", "iris2", "a.b", "iris", "z", "a", "b", "iris-1"]
+        try store.insert(names.enumerated().map { Self.entry("r\($0.offset)", model: $0.element, at: Double($0.offset)) })
+        let distinct = try store.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT model FROM prediction ORDER BY model") }
+        #expect(try store.models() == distinct)
+        #expect(distinct == Array(Set(names)).sorted())
     }
 
     /// Time windows start their walk at the window's first row id; rows written out of arrival order (a slow

@@ -345,8 +345,19 @@ public final class PredictionLogStore: Sendable {
 
     /// Models with logged predictions.
     public func models() throws(PredictionLogError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT model FROM prediction ORDER BY model") }
+        try read { db in try String.fetchAll(db.cachedStatement(sql: Self.modelsSQL)) }
     }
+
+    /// The query of ``models()``: one step into the (model, version) index per model, from each model to the next
+    /// (a `SELECT DISTINCT` read the whole index: every logged row, each time the alert loop asked).
+    static let modelsSQL = """
+        WITH RECURSIVE logged(model) AS (
+            SELECT (SELECT MIN(model) FROM prediction)
+            UNION ALL
+            SELECT (SELECT MIN(model) FROM prediction WHERE model > logged.model) FROM logged WHERE logged.model IS NOT NULL
+        )
+        SELECT model FROM logged WHERE model IS NOT NULL
+        """
 
     /// The next version of `model` above a number in the log, and the newest row id of a version: both answered by
     /// the (model, version) index without reading the rows (``latestVersion(of:)`` steps through the versions).
@@ -428,13 +439,20 @@ public final class PredictionLogStore: Sendable {
         }
     }
 
-    /// The query of ``labeledPredictions(model:version:window:)``: (model, version) in row-id order, newest first,
-    /// never a sort. A time window also starts at the first row id of that time (``firstIDSinceSQL``), so the walk
-    /// ends where the window does (`+p.arrived_at` keeps the time index out of the walk itself).
+    /// The query of ``labeledPredictions(model:version:window:)``: the labels, newest first (the feedback table's
+    /// key is the prediction's row id), each joined to its prediction by row id and kept when it is of the model
+    /// version; never a sort. A time window also starts at the first row id of that time (``firstIDSinceSQL``), so the
+    /// walk ends where the window does (`+p.arrived_at` keeps the time index out of the walk itself).
+    ///
+    /// The walk goes over the labels rather than over the version's predictions (`CROSS JOIN` fixes that order):
+    /// labels are at most as many as predictions and usually far fewer, and walking the predictions to find a few
+    /// labels read every prediction of the version — on each periodic quality refresh, a walk that grew with the
+    /// log (0.7 s a refresh at 3M unlabelled rows).
     static func labeledSQL(since: Bool) -> String {
         """
-        SELECT \(selectColumns) FROM prediction p JOIN feedback f ON f.prediction_id = p.id
-        WHERE p.model = ? AND p.version = ? AND p.status = 'ok'\(since ? " AND p.id >= ? AND +p.arrived_at >= ?" : "") ORDER BY p.id DESC
+        SELECT \(selectColumns) FROM feedback f CROSS JOIN prediction p ON p.id = f.prediction_id
+        WHERE p.model = ? AND p.version = ? AND p.status = 'ok'\(since ? " AND f.prediction_id >= ? AND +p.arrived_at >= ?" : "")
+        ORDER BY f.prediction_id DESC
         """
     }
 
