@@ -84,6 +84,36 @@ import Testing
         }
     }
 
+    /// The inference shortcut gives what the general match gives the same path, for Slipway's table and for tables
+    /// where the first rule an inference path can reach is not the generic one (a literal model, a parameter in
+    /// place of `infer`, other parameter names, no inference rule at all).
+    @Test func inferenceMatchIsTheGeneralMatchOfTheInferencePath() {
+        let rule = { (method: String, pattern: String) in RouteRule(method, pattern, RouteTable.predictors, .model) }
+        let tables = [
+            table,
+            RouteTable([rule("POST", "/v2/models/special/infer"), rule("POST", "/v2/models/:model/infer")]),
+            RouteTable([rule("POST", "/v2/models/:model/:action"), rule("POST", "/v2/models/:model/infer")]),
+            RouteTable([rule("POST", "/v2/:kind/:name/versions/:v/infer"), rule("POST", "/v2/models/:m/versions/:v/infer")]),
+            RouteTable([rule("GET", "/v2/models/:model/infer"), rule("POST", "/v2/models/:name/versions/:name/infer")]),
+            RouteTable([rule("GET", "/v2/models/:model")]),
+        ]
+        var generator = SystemRandomNumberGenerator()
+        let words = ["iris", "special", "3", "production", "a%20b", "%C3%A9", "é", "\u{301}x", "a.b-c_d", "versions", "infer", "stats", ""]
+        var cases: [(String, String?)] = words.map { ($0, nil) } + words.map { ("iris", $0) }
+        for _ in 0..<300 {
+            cases.append((words.randomElement(using: &generator)!, Bool.random(using: &generator) ? nil : words.randomElement(using: &generator)!))
+        }
+        for table in tables {
+            for (model, version) in cases {
+                let path = version.map { "/v2/models/\(model)/versions/\($0)/infer" } ?? "/v2/models/\(model)/infer"
+                let fast = table.inferenceMatch(model: model, version: version)
+                let general = table.match(method: "POST", path: path)
+                #expect(fast == general, "\(table.rules.map(\.pattern)) \(path)")
+            }
+        }
+        #expect(RouteTable.isPlainSegment("iris") && !RouteTable.isPlainSegment("a%20b") && !RouteTable.isPlainSegment(""))
+    }
+
     @Test func unknownRoutesAndMethodsAreAdminOnly() {
         for (method, path) in [("GET", "/secret"), ("DELETE", "/v2/models/iris"), ("POST", "/v2/models/iris"), ("GET", "/v2/models/iris/infer/x")] {
             let match = table.match(method: method, path: path)

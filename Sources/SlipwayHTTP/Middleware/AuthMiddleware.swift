@@ -21,7 +21,10 @@ public struct AuthMiddleware: RouterMiddleware {
     /// The context with the caller's identity and the matched route rule set, when the request may go on; a
     /// refusal (401, 403) is recorded in the audit trail and thrown.
     func authorize(_ request: Request, context: Context) async throws -> Context {
-        let match = security.routes.match(method: request.method.rawValue, path: request.uri.path)
+        // An inference path already read by ``SlipwayResponder`` skips the walk over the path.
+        let match =
+            context.inferenceTarget.map { security.routes.inferenceMatch(model: $0.name, version: $0.version) }
+            ?? security.routes.match(method: request.method.rawValue, path: request.uri.path)
         var identity: Identity?
         let decision: AccessDecision
         if let token = Self.bearerToken(request) {

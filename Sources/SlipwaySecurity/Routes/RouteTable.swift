@@ -61,6 +61,17 @@ public struct RouteTable: Sendable {
     /// `bySegmentCount[n]`: the indices in `compiled` of the rules with `n` segments, in table order (a path can
     /// only match those, so a request looks at a few rules rather than at every one).
     private let bySegmentCount: [[Int]]
+    /// The rules ``inferenceMatch(model:version:)`` answers with, without a walk over the path: for the
+    /// unversioned and the versioned inference path, the first rule that can match that path for some model (and
+    /// version), when it is the generic one (literals, with parameters for the model and version) and names its
+    /// parameters; nil when it is not, or when no rule matches (the general match then answers).
+    private let inferenceRules: (unversioned: InferenceRule?, versioned: InferenceRule?)
+
+    /// A generic rule for an inference path and the names of its parameters, in path order.
+    struct InferenceRule: Sendable {
+        let rule: RouteRule
+        let parameters: [String]
+    }
 
     /// A segment of a route pattern: a literal the path must repeat, or a named parameter (`:model`).
     enum PatternSegment: Sendable {
@@ -79,6 +90,61 @@ public struct RouteTable: Sendable {
         for (index, entry) in compiled.enumerated() { bySegmentCount[entry.0.count].append(index) }
         self.compiled = compiled
         self.bySegmentCount = bySegmentCount
+        inferenceRules = (
+            Self.inferenceRule(compiled, shape: ["v2", "models", nil, "infer"]),
+            Self.inferenceRule(compiled, shape: ["v2", "models", nil, "versions", nil, "infer"])
+        )
+    }
+
+    /// The first `POST` rule that can match a path of `shape` (literals, and nil where any segment stands), when it
+    /// is the generic rule for the shape: the shape's literals where the shape has them, parameters elsewhere.
+    static func inferenceRule(_ compiled: [(segments: [PatternSegment], rule: RouteRule)], shape: [Substring?]) -> InferenceRule? {
+        for (segments, rule) in compiled where rule.method == "POST" && segments.count == shape.count {
+            var canMatch = true
+            var isGeneric = true
+            var parameters: [String] = []
+            for (segment, wanted) in zip(segments, shape) {
+                switch (segment, wanted) {
+                case (.literal(let literal), .some(let wanted)): if literal != wanted { canMatch = false }
+                case (.literal, .none): isGeneric = false
+                case (.parameter, .some): isGeneric = false
+                case (.parameter(let name), .none): parameters.append(name)
+                }
+            }
+            guard canMatch else { continue }
+            return isGeneric ? InferenceRule(rule: rule, parameters: parameters) : nil
+        }
+        return nil
+    }
+
+    /// Whether a path segment reads the same through the general match: non-empty ASCII without `/` or `%` (the
+    /// general match splits a non-ASCII path by characters, and decodes `%`).
+    static func isPlainSegment(_ segment: String) -> Bool {
+        !segment.isEmpty && segment.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "%") }
+    }
+
+    /// What ``match(method:path:)`` gives `POST /v2/models/MODEL/infer` (`version` nil) or
+    /// `POST /v2/models/MODEL/versions/VERSION/infer`, from the path's raw segments (as a transport that has
+    /// already read the path has them).
+    ///
+    /// Every inference request is authorised, and the general match splits the path and walks the rules of its
+    /// length (~5,900 instructions an iris request); here the rule was found once, at init, so only the
+    /// parameters are made. A segment that is not plain (``isPlainSegment(_:)``), and a table whose
+    /// first candidate rule is not the generic one, take the general match.
+    public func inferenceMatch(model: String, version: String?) -> RouteMatch {
+        // Dictionary literals (an empty dictionary's `reserveCapacity` cost more than the rest of this together).
+        if let version {
+            if let generic = inferenceRules.versioned, generic.parameters.count == 2, Self.isPlainSegment(model), Self.isPlainSegment(version) {
+                let (first, second) = (generic.parameters[0], generic.parameters[1])
+                // A name used twice keeps the later value, as in the general match.
+                let parameters = first == second ? [second: version] : [first: model, second: version]
+                return RouteMatch(rule: generic.rule, parameters: parameters, isUnknown: false)
+            }
+        } else if let generic = inferenceRules.unversioned, generic.parameters.count == 1, Self.isPlainSegment(model) {
+            return RouteMatch(rule: generic.rule, parameters: [generic.parameters[0]: model], isUnknown: false)
+        }
+        let path = version.map { "/v2/models/\(model)/versions/\($0)/infer" } ?? "/v2/models/\(model)/infer"
+        return match(method: "POST", path: path)
     }
 
     /// The rule for routes not in the table.
