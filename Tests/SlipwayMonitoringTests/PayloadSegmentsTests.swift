@@ -70,6 +70,44 @@ import Testing
         #expect(try store.prediction(model: "iris", requestID: "a3")?.entry.inputs == Self.entry("a3").inputs)
     }
 
+    /// Bytes of `path` in the page cache, by util-linux's `fincore`; nil where it cannot tell.
+    static func residentBytes(_ path: String) -> Int? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/fincore")
+        process.arguments = ["--bytes", "--noheadings", "--output", "RES", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return process.terminationStatus == 0 ? Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) : nil
+    }
+
+    /// A written batch leaves the page cache once flushed (all but its last, partly written page), where a file
+    /// written and flushed the plain way beside it stays: payloads are written once and read rarely.
+    @Test func flushedPayloadsLeaveThePageCache() throws {
+        let store = try PredictionLogStoreTests.temporaryStore()
+        try store.insert((0..<40).map { Self.entry("r\($0)", rows: 64) })
+        let segment = store.payloads.directory + "/" + (Self.segmentFiles(store).first ?? "")
+        let size = (try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int) ?? 0
+        #expect(size > 64 * 1024)
+        // Measured before anything reads the segment back.
+        let resident = Self.residentBytes(segment)
+        // The control: as many bytes written and flushed without the advice, in the same directory.
+        let control = store.payloads.directory + "/control"
+        #expect(FileManager.default.createFile(atPath: control, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: control))
+        try handle.write(contentsOf: Data(repeating: 7, count: size))
+        try handle.synchronize()
+        try handle.close()
+        guard let resident, let controlResident = Self.residentBytes(control), controlResident >= size / 2 else {
+            print("skipped: fincore is missing or this file system does not keep written files in the page cache")
+            return
+        }
+        #expect(resident <= 8192, "\(resident) of \(size) bytes still cached")
+    }
+
     @Test func aMissingSegmentIsACorruptRowNamingTheFile() throws {
         let store = try PredictionLogStoreTests.temporaryStore()
         try store.insert([Self.entry("a1")])

@@ -123,6 +123,7 @@ final class PayloadSegments: Sendable {
         }
         try Self.writeAll(batch, to: segment.descriptor, at: segment.size, path: path(segment.id))
         guard Self.syncData(segment.descriptor) else { throw Self.failure("cannot flush", path(segment.id)) }
+        Self.dropFromPageCache(segment.descriptor, offset: segment.size, length: batch.count)
         segment.size += Int64(batch.count)
         appending.withLock { $0[model] = segment }
         do {
@@ -332,6 +333,18 @@ final class PayloadSegments: Sendable {
             return fdatasync(descriptor) == 0
         #else
             return fsync(descriptor) == 0
+        #endif
+    }
+
+    /// Lets the kernel drop the pages of bytes just written and flushed (`POSIX_FADV_DONTNEED`; whole pages only,
+    /// so the last, partly written page stays). Payloads are written once and read rarely (quality, drift, export), so
+    /// keeping them cached only crowded out pages that are read; and a page cache that grew with the log took a fresh
+    /// page for every 4 KiB written, which cost ~2 µs a KiB to fill on a virtual machine that had not touched that
+    /// memory yet, against ~0.3 µs for pages handed back this way (bc_rf batch 32: ~8 µs of a ~120 µs request).
+    /// Advice only: a kernel that ignores it changes nothing else.
+    static func dropFromPageCache(_ descriptor: Int32, offset: Int64, length: Int) {
+        #if os(Linux)
+            _ = posix_fadvise(descriptor, off_t(offset), off_t(length), POSIX_FADV_DONTNEED)
         #endif
     }
 
