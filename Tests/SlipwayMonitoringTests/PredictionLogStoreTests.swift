@@ -61,7 +61,7 @@ import Testing
                 }
             }
         }
-        for sql in [PredictionLogStore.nextVersionSQL, PredictionLogStore.newestIDOfVersionSQL] {
+        for sql in [PredictionLogStore.nextVersionSQL, PredictionLogStore.newestIDOfVersionSQL, PredictionLogStore.oldestIDOfVersionSQL] {
             let plan = try store.queryPlan(sql)
             #expect(plan.first?.contains("USING COVERING INDEX prediction_by_version") == true, "\(plan) for \(sql)")
         }
@@ -74,14 +74,14 @@ import Testing
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan) for \(sql)")
             #expect(plan.first?.hasPrefix("SEARCH p USING") == true, "\(plan) for \(sql)")
         }
-        // Labeled predictions walk the labels (newest first, a time window from its first row id) and look each
-        // prediction up by row id: never the version's unlabelled predictions, never a sort.
-        for (sql, walk) in [
-            (PredictionLogStore.labeledSQL(since: false), "SCAN f"),
-            (PredictionLogStore.labeledSQL(since: true), "SEARCH f USING INTEGER PRIMARY KEY (rowid>?)"),
-        ] {
+        // Labeled predictions walk the labels between the version's first and last row ids (a time window's first row
+        // id as the lower bound when later), newest first, and look each prediction up by row id: never the version's
+        // unlabelled predictions, never another version's labels outside its rows, never a sort.
+        for sql in [PredictionLogStore.labeledSQL(since: false), PredictionLogStore.labeledSQL(since: true)] {
             let plan = try store.queryPlan(sql)
-            #expect(plan == [walk, "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"], "\(plan) for \(sql)")
+            #expect(
+                plan == ["SEARCH f USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"],
+                "\(plan) for \(sql)")
         }
         // The logged models: one index step per model, never a scan of the rows.
         let models = try store.queryPlan(PredictionLogStore.modelsSQL)
@@ -208,6 +208,17 @@ import Testing
         #expect(try store.labeledPredictions(model: "iris", version: 1, window: .last(2)).map(\.entry.requestID) == ["r4", "r3"])
         #expect(try store.labeledPredictions(model: "iris", version: 1, window: .since(1003)).count == 2)
         #expect(try store.latestVersion(of: "iris") == 2)
+        // Labels of the other version and of another model, before and after the version's rows, are not its own;
+        // a version without rows or labels has none.
+        try store.insert([Self.entry("other", model: "bc", at: 1010), Self.entry("v2b", version: 2, at: 1011)])
+        _ = try store.recordFeedback(
+            model: "iris", [FeedbackItem(requestID: "v2", labels: [.number(1)]), FeedbackItem(requestID: "v2b", labels: [.number(1)])], receivedAt: 0)
+        _ = try store.recordFeedback(model: "bc", [FeedbackItem(requestID: "other", labels: [.number(1)])], receivedAt: 0)
+        #expect(try store.labeledPredictions(model: "iris", version: 1, window: .all).map(\.entry.requestID) == ["r4", "r3", "r2", "r1", "r0"])
+        #expect(try store.labeledPredictions(model: "iris", version: 2, window: .all).map(\.entry.requestID) == ["v2b", "v2"])
+        #expect(try store.labeledPredictions(model: "bc", version: 1, window: .last(5)).map(\.entry.requestID) == ["other"])
+        #expect(try store.labeledPredictions(model: "iris", version: 3, window: .all).isEmpty)
+        #expect(try store.labeledPredictions(model: "iris", version: 2, window: .since(1011)).map(\.entry.requestID) == ["v2b"])
     }
 
     @Test func retentionDeletesOldRowsAndTheirFeedback() throws {

@@ -363,6 +363,8 @@ public final class PredictionLogStore: Sendable {
     /// the (model, version) index without reading the rows (``latestVersion(of:)`` steps through the versions).
     static let nextVersionSQL = "SELECT MIN(version) FROM prediction WHERE model = ? AND version > ?"
     static let newestIDOfVersionSQL = "SELECT MAX(id) FROM prediction WHERE model = ? AND version = ?"
+    /// The oldest row id of a version, by the same index (``labeledPredictions(model:version:window:)``'s lower bound).
+    static let oldestIDOfVersionSQL = "SELECT MIN(id) FROM prediction WHERE model = ? AND version = ?"
 
     /// The version of `model`'s most recently logged prediction that names one; nil when nothing is logged. Steps
     /// through the model's versions (a few) by index instead of sorting every row of the model by id.
@@ -441,8 +443,9 @@ public final class PredictionLogStore: Sendable {
 
     /// The query of ``labeledPredictions(model:version:window:)``: the labels, newest first (the feedback table's
     /// key is the prediction's row id), each joined to its prediction by row id and kept when it is of the model
-    /// version; never a sort. A time window also starts at the first row id of that time (``firstIDSinceSQL``), so the
-    /// walk ends where the window does (`+p.arrived_at` keeps the time index out of the walk itself).
+    /// version; never a sort. The walk stays within the version's rows, from its first row id to its last (two steps
+    /// into the (model, version) index), and a time window starts it no lower than the first row id of that time
+    /// (``firstIDSinceSQL``), so it ends where the window does (`+p.arrived_at` keeps the time index out of the walk).
     ///
     /// The walk goes over the labels rather than over the version's predictions (`CROSS JOIN` fixes that order):
     /// labels are at most as many as predictions and usually far fewer, and walking the predictions to find a few
@@ -451,7 +454,7 @@ public final class PredictionLogStore: Sendable {
     static func labeledSQL(since: Bool) -> String {
         """
         SELECT \(selectColumns) FROM feedback f CROSS JOIN prediction p ON p.id = f.prediction_id
-        WHERE p.model = ? AND p.version = ? AND p.status = 'ok'\(since ? " AND f.prediction_id >= ? AND +p.arrived_at >= ?" : "")
+        WHERE p.model = ? AND p.version = ? AND p.status = 'ok' AND f.prediction_id BETWEEN ? AND ?\(since ? " AND +p.arrived_at >= ?" : "")
         ORDER BY f.prediction_id DESC
         """
     }
@@ -496,12 +499,17 @@ public final class PredictionLogStore: Sendable {
     /// Successful predictions of one model version that have labels, newest first, within `window`.
     public func labeledPredictions(model: String, version: Int, window: QualityWindow) throws(PredictionLogError) -> [StoredPrediction] {
         try read { db in
-            var arguments: StatementArguments = [model, version]
+            // The version's first and last row ids bound the walk over the labels (other versions' and models' labels
+            // outside them are never read).
+            guard let oldest = try Int64.fetchOne(db.cachedStatement(sql: Self.oldestIDOfVersionSQL), arguments: [model, version]),
+                let newest = try Int64.fetchOne(db.cachedStatement(sql: Self.newestIDOfVersionSQL), arguments: [model, version])
+            else { return [] }
+            var arguments: StatementArguments = [model, version, oldest, newest]
             var since = false
             if case .since(let time) = window {
                 guard let first = try Self.firstID(db, model: model, since: time) else { return [] }
                 since = true
-                arguments += [first, time]
+                arguments = [model, version, max(oldest, first), newest, time]
             }
             var result: [StoredPrediction] = []
             var examples = 0
