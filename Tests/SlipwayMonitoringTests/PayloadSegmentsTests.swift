@@ -86,9 +86,15 @@ import Testing
 
     /// A written batch leaves the page cache once flushed (all but its last, partly written page), where a file
     /// written and flushed the plain way beside it stays: payloads are written once and read rarely.
-    @Test func flushedPayloadsLeaveThePageCache() throws {
+    @Test(.enabled(if: PayloadSegmentsTests.isLinux, "the page-cache advice is Linux's")) func flushedPayloadsLeaveThePageCache() throws {
         let store = try PredictionLogStoreTests.temporaryStore()
-        try store.insert((0..<40).map { Self.entry("r\($0)", rows: 64) })
+        if Self.isTemporaryFileSystem(store.payloads.directory) {
+            print("skipped: the payloads are on tmpfs, where the page cache is the storage")
+            return
+        }
+        // Two batches: the second starts inside the first one's last page, which it then covers whole.
+        try store.insert((0..<20).map { Self.entry("r\($0)", rows: 64) })
+        try store.insert((20..<40).map { Self.entry("r\($0)", rows: 64) })
         let segment = store.payloads.directory + "/" + (Self.segmentFiles(store).first ?? "")
         let size = (try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int) ?? 0
         #expect(size > 64 * 1024)
@@ -105,7 +111,30 @@ import Testing
             print("skipped: fincore is missing or this file system does not keep written files in the page cache")
             return
         }
-        #expect(resident <= 8192, "\(resident) of \(size) bytes still cached")
+        #expect(resident <= 4096, "\(resident) of \(size) bytes still cached")
+    }
+
+    static var isLinux: Bool {
+        #if os(Linux)
+            true
+        #else
+            false
+        #endif
+    }
+
+    /// Whether `path` is on tmpfs: the type of the longest mount point above it in `/proc/mounts`.
+    static func isTemporaryFileSystem(_ path: String) -> Bool {
+        guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return false }
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        var best: (point: String, type: String)?
+        for line in mounts.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            let point = String(fields[1])
+            let above = point == "/" || resolved == point || resolved.hasPrefix(point + "/")
+            if above, point.count > (best?.point.count ?? -1) { best = (point, String(fields[2])) }
+        }
+        return best?.type == "tmpfs"
     }
 
     @Test func aMissingSegmentIsACorruptRowNamingTheFile() throws {

@@ -74,13 +74,16 @@ import Testing
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan) for \(sql)")
             #expect(plan.first?.hasPrefix("SEARCH p USING") == true, "\(plan) for \(sql)")
         }
-        // Labeled predictions walk the labels between the version's first and last row ids (a time window's first row
-        // id as the lower bound when later), newest first, and look each prediction up by row id: never the version's
-        // unlabelled predictions, never another version's labels outside its rows, never a sort.
+        // Labeled predictions walk the model's labels between the version's first and last row ids (a time window's first
+        // row id as the lower bound when later), newest first, and look each prediction up by row id: never the
+        // version's unlabelled predictions, never another model's labels, never a sort.
         for sql in [PredictionLogStore.labeledSQL(since: false), PredictionLogStore.labeledSQL(since: true)] {
             let plan = try store.queryPlan(sql)
             #expect(
-                plan == ["SEARCH f USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"],
+                plan == [
+                    "SEARCH f USING INDEX feedback_by_model (model=? AND prediction_id>? AND prediction_id<?)",
+                    "SEARCH p USING INTEGER PRIMARY KEY (rowid=?)",
+                ],
                 "\(plan) for \(sql)")
         }
         // The logged models: one index step per model, never a scan of the rows.
@@ -245,6 +248,43 @@ import Testing
         var window: [String] = []
         try store.forEachPrediction(ExportFilter(model: "iris", since: 5, until: 8), pageSize: 2) { window.append($0.entry.requestID) }
         #expect(window == ["r5", "r6", "r7"])
+    }
+
+    /// Labels written before the model column (migrations up to v6) get their prediction's model when this version
+    /// opens the log, and a label inserted without it (an older writer) gets it from the trigger.
+    @Test func labelsCarryTheirPredictionsModel() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(PredictionLogStore.fileName).path
+        do {
+            let old = try DatabaseQueue(path: path)
+            try PredictionLogStore.migrator.migrate(old, upTo: "v6-payload-segments")
+            try old.write { db in
+                try PredictionLogTimeMarkTests.insertAsAnOlderBinary(
+                    [
+                        .init(requestID: "a", model: "iris", version: 1, arrivedAt: 1),
+                        .init(requestID: "b", model: "wine", version: 1, arrivedAt: 2),
+                        .init(requestID: "c", model: "iris", version: 1, arrivedAt: 3),
+                    ], from: 1, db)
+                try db.execute(sql: "INSERT INTO feedback (prediction_id, labels, received_at) VALUES (1, '[1]', 0), (2, '[2]', 0)")
+            }
+        }
+        let store = try PredictionLogStore(path: path)
+        func models() throws -> [String] {
+            try store.read { db in
+                try Row.fetchAll(db, sql: "SELECT prediction_id, model FROM feedback ORDER BY prediction_id").map {
+                    "\($0[0] as Int64):\($0[1] as String? ?? "nil")"
+                }
+            }
+        }
+        #expect(try models() == ["1:iris", "2:wine"])
+        try store.write { db in try db.execute(sql: "INSERT INTO feedback (prediction_id, labels, received_at) VALUES (3, '[3]', 0)") }
+        #expect(try models() == ["1:iris", "2:wine", "3:iris"])
+        #expect(try store.labeledPredictions(model: "iris", version: 1, window: .all).map(\.entry.requestID) == ["c", "a"])
+        #expect(try store.labeledPredictions(model: "wine", version: 1, window: .all).map(\.entry.requestID) == ["b"])
+        // This version writes the model itself (and a second label keeps it).
+        _ = try store.recordFeedback(model: "wine", [FeedbackItem(requestID: "b", labels: [.number(5)])], receivedAt: 1)
+        #expect(try models() == ["1:iris", "2:wine", "3:iris"])
     }
 
     @Test func reopeningKeepsRowsAndMigrationsRunOnce() throws {

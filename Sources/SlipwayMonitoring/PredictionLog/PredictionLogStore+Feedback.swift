@@ -38,7 +38,7 @@ extension PredictionLogStore {
             let find = try db.cachedStatement(sql: "SELECT id, rows FROM prediction WHERE model = ? AND request_id = ? ORDER BY id DESC LIMIT 1")
             let upsert = try db.cachedStatement(
                 sql: """
-                    INSERT INTO feedback (prediction_id, labels, received_at, sealed_with) VALUES (?, ?, ?, ?)
+                    INSERT INTO feedback (prediction_id, labels, received_at, sealed_with, model) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(prediction_id) DO UPDATE SET labels = excluded.labels, received_at = excluded.received_at,
                         sealed_with = excluded.sealed_with
                     """)
@@ -56,10 +56,10 @@ extension PredictionLogStore {
                 let id: Int64 = row[0]
                 let labels = LabelValue.encodeList(item.labels)
                 if sealer == nil {
-                    try upsert.execute(arguments: [id, labels, receivedAt, nil])
+                    try upsert.execute(arguments: [id, labels, receivedAt, nil, model])
                 } else {
                     let sealed = try sealCell(Array(labels.utf8), "feedback", id, "labels", with: sealer)
-                    try upsert.execute(arguments: [id, Data(sealed.bytes), receivedAt, sealed.keyID])
+                    try upsert.execute(arguments: [id, Data(sealed.bytes), receivedAt, sealed.keyID, model])
                 }
                 result.accepted += 1
             }

@@ -210,6 +210,21 @@ public final class PredictionLogStore: Sendable {
                     );
                     """)
         }
+        // Each label carries its prediction's model, indexed with the row id, so a model's labels are walked without
+        // reading other models' (``labeledSQL(since:)``). Rows written before, and by any writer that leaves the
+        // column out, get it from their prediction (the trigger).
+        migrator.registerMigration("v7-feedback-model") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE feedback ADD COLUMN model TEXT;
+                    UPDATE feedback SET model = (SELECT model FROM prediction WHERE prediction.id = feedback.prediction_id);
+                    CREATE INDEX feedback_by_model ON feedback(model, prediction_id);
+                    CREATE TRIGGER feedback_model_from_prediction AFTER INSERT ON feedback WHEN NEW.model IS NULL BEGIN
+                        UPDATE feedback SET model = (SELECT model FROM prediction WHERE prediction.id = NEW.prediction_id)
+                        WHERE prediction_id = NEW.prediction_id;
+                    END;
+                    """)
+        }
         return migrator
     }
 
@@ -441,20 +456,20 @@ public final class PredictionLogStore: Sendable {
         }
     }
 
-    /// The query of ``labeledPredictions(model:version:window:)``: the labels, newest first (the feedback table's
-    /// key is the prediction's row id), each joined to its prediction by row id and kept when it is of the model
-    /// version; never a sort. The walk stays within the version's rows, from its first row id to its last (two steps
-    /// into the (model, version) index), and a time window starts it no lower than the first row id of that time
-    /// (``firstIDSinceSQL``), so it ends where the window does (`+p.arrived_at` keeps the time index out of the walk).
+    /// The query of ``labeledPredictions(model:version:window:)``: the model's labels, newest first, through the
+    /// (model, prediction id) index, each joined to its prediction by row id and kept when it is of the version; never a
+    /// sort. The walk stays within the version's rows, from its first row id to its last (two steps into the (model,
+    /// version) index), and a time window starts it no lower than the first row id of that time (``firstIDSinceSQL``),
+    /// so it ends where the window does (`+p.arrived_at` keeps the time index out of the walk).
     ///
-    /// The walk goes over the labels rather than over the version's predictions (`CROSS JOIN` fixes that order):
-    /// labels are at most as many as predictions and usually far fewer, and walking the predictions to find a few
-    /// labels read every prediction of the version — on each periodic quality refresh, a walk that grew with the
-    /// log (0.7 s a refresh at 3M unlabelled rows).
+    /// The walk goes over the labels rather than over the version's predictions (`CROSS JOIN` fixes that order): a
+    /// model's labels are at most as many as its predictions and usually far fewer, and walking the predictions to find
+    /// a few labels read every prediction of the version — on each periodic quality refresh, a walk that grew with the
+    /// log (0.7 s a refresh at 3M unlabelled rows). Other models' labels are not on the walk at all.
     static func labeledSQL(since: Bool) -> String {
         """
         SELECT \(selectColumns) FROM feedback f CROSS JOIN prediction p ON p.id = f.prediction_id
-        WHERE p.model = ? AND p.version = ? AND p.status = 'ok' AND f.prediction_id BETWEEN ? AND ?\(since ? " AND +p.arrived_at >= ?" : "")
+        WHERE f.model = ? AND f.prediction_id BETWEEN ? AND ? AND p.model = ? AND p.version = ? AND p.status = 'ok'\(since ? " AND +p.arrived_at >= ?" : "")
         ORDER BY f.prediction_id DESC
         """
     }
@@ -499,17 +514,17 @@ public final class PredictionLogStore: Sendable {
     /// Successful predictions of one model version that have labels, newest first, within `window`.
     public func labeledPredictions(model: String, version: Int, window: QualityWindow) throws(PredictionLogError) -> [StoredPrediction] {
         try read { db in
-            // The version's first and last row ids bound the walk over the labels (other versions' and models' labels
+            // The version's first and last row ids bound the walk over the model's labels (other versions' labels
             // outside them are never read).
             guard let oldest = try Int64.fetchOne(db.cachedStatement(sql: Self.oldestIDOfVersionSQL), arguments: [model, version]),
                 let newest = try Int64.fetchOne(db.cachedStatement(sql: Self.newestIDOfVersionSQL), arguments: [model, version])
             else { return [] }
-            var arguments: StatementArguments = [model, version, oldest, newest]
+            var arguments: StatementArguments = [model, oldest, newest, model, version]
             var since = false
             if case .since(let time) = window {
                 guard let first = try Self.firstID(db, model: model, since: time) else { return [] }
                 since = true
-                arguments = [model, version, max(oldest, first), newest, time]
+                arguments = [model, max(oldest, first), newest, model, version, time]
             }
             var result: [StoredPrediction] = []
             var examples = 0
