@@ -253,23 +253,15 @@ import Testing
     /// Labels written before the model column (migrations up to v6) get their prediction's model when this version
     /// opens the log, and a label inserted without it (an older writer) gets it from the trigger.
     @Test func labelsCarryTheirPredictionsModel() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let path = dir.appendingPathComponent(PredictionLogStore.fileName).path
-        do {
-            let old = try DatabaseQueue(path: path)
-            try PredictionLogStore.migrator.migrate(old, upTo: "v6-payload-segments")
-            try old.write { db in
-                try PredictionLogTimeMarkTests.insertAsAnOlderBinary(
-                    [
-                        .init(requestID: "a", model: "iris", version: 1, arrivedAt: 1),
-                        .init(requestID: "b", model: "wine", version: 1, arrivedAt: 2),
-                        .init(requestID: "c", model: "iris", version: 1, arrivedAt: 3),
-                    ], from: 1, db)
-                try db.execute(sql: "INSERT INTO feedback (prediction_id, labels, received_at) VALUES (1, '[1]', 0), (2, '[2]', 0)")
-            }
+        let store = try PredictionLogTimeMarkTests.olderLog(upTo: "v6-payload-segments") { db in
+            try PredictionLogTimeMarkTests.insertAsAnOlderBinary(
+                [
+                    .init(requestID: "a", model: "iris", version: 1, arrivedAt: 1),
+                    .init(requestID: "b", model: "wine", version: 1, arrivedAt: 2),
+                    .init(requestID: "c", model: "iris", version: 1, arrivedAt: 3),
+                ], from: 1, db)
+            try db.execute(sql: "INSERT INTO feedback (prediction_id, labels, received_at) VALUES (1, '[1]', 0), (2, '[2]', 0)")
         }
-        let store = try PredictionLogStore(path: path)
         func models() throws -> [String] {
             try store.read { db in
                 try Row.fetchAll(db, sql: "SELECT prediction_id, model FROM feedback ORDER BY prediction_id").map {

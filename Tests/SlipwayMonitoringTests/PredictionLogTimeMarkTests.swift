@@ -233,13 +233,18 @@ import Testing
 
     /// A log written before the marks (migrations up to v4, rows inserted as that version did), opened by this version.
     static func preMarksStore(_ rows: [Written]) throws -> PredictionLogStore {
+        try olderLog(upTo: "v4-sealed-with-partial") { db in try insertAsAnOlderBinary(rows, from: 1, db) }
+    }
+
+    /// A log migrated up to `migration` and filled by `fill` as that version would have, opened by this version.
+    static func olderLog(upTo migration: String, _ fill: (Database) throws -> Void) throws -> PredictionLogStore {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-log-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent(PredictionLogStore.fileName).path
         do {
             let old = try DatabaseQueue(path: path)
-            try PredictionLogStore.migrator.migrate(old, upTo: "v4-sealed-with-partial")
-            try old.write { db in try insertAsAnOlderBinary(rows, from: 1, db) }
+            try PredictionLogStore.migrator.migrate(old, upTo: migration)
+            try old.write(fill)
         }
         return try PredictionLogStore(path: path)
     }
