@@ -292,33 +292,28 @@ public final class PredictionLogStore: Sendable {
             for (offset, row) in rows.enumerated() { marks.add(model: row.model, id: first + Int64(offset), arrivedAt: row.arrivedAt) }
             // Values bound straight to SQLite (GRDB's StatementArguments cost more per row than the insert).
             // Cells sealed first (the row id is part of their context), then the large ones moved to each model's
-            // segment: one write per model and batch.
-            var inputs: [[UInt8]] = []
-            var outputs: [[UInt8]] = []
+            // segment: one write per model and batch. Row i's inputs are cell i, its outputs cell rows.count + i.
+            var cells = [[UInt8]](repeating: [], count: 2 * rows.count)
             var keyIDs: [String?] = []
-            inputs.reserveCapacity(rows.count)
-            outputs.reserveCapacity(rows.count)
             keyIDs.reserveCapacity(rows.count)
             for (offset, row) in rows.enumerated() {
                 let id = first + Int64(offset)
                 let sealedInputs = try sealCell(row.inputs, "prediction", id, "inputs", with: sealer)
-                inputs.append(sealedInputs.bytes)
-                outputs.append(try sealCell(row.outputs, "prediction", id, "outputs", with: sealer).bytes)
+                cells[offset] = sealedInputs.bytes
+                cells[rows.count + offset] = try sealCell(row.outputs, "prediction", id, "outputs", with: sealer).bytes
                 keyIDs.append(sealedInputs.keyID)
             }
-            // Row i's inputs are cell i, its outputs cell rows.count + i.
-            var cells = inputs + outputs
             for (model, indices) in Self.indicesByModel(rows) {
                 guard let firstIndex = indices.first, let lastIndex = indices.last else { continue }
                 try payloads.place(
                     db, model: model, firstID: first + Int64(firstIndex), lastID: first + Int64(lastIndex), cells: &cells,
                     at: indices + indices.map { rows.count + $0 }, now: now)
             }
-            inputs = Array(cells[0..<rows.count])
-            outputs = Array(cells[rows.count...])
             var insert = try GroupedInsert(db, Self.insertStatements)
             try insert.append(count: rows.count) { index, statement in
-                bind(rows[index], id: first + Int64(index), inputs: inputs[index], outputs: outputs[index], keyID: keyIDs[index], to: &statement)
+                bind(
+                    rows[index], id: first + Int64(index), inputs: cells[index], outputs: cells[rows.count + index], keyID: keyIDs[index],
+                    to: &statement)
             }
             try marks.write(db, now: now)
         }
@@ -519,16 +514,18 @@ public final class PredictionLogStore: Sendable {
             guard let oldest = try Int64.fetchOne(db.cachedStatement(sql: Self.oldestIDOfVersionSQL), arguments: [model, version]),
                 let newest = try Int64.fetchOne(db.cachedStatement(sql: Self.newestIDOfVersionSQL), arguments: [model, version])
             else { return [] }
-            var arguments: StatementArguments = [model, oldest, newest, model, version]
-            var since = false
+            var lowest = oldest
+            var since: Double? = nil
             if case .since(let time) = window {
                 guard let first = try Self.firstID(db, model: model, since: time) else { return [] }
-                since = true
-                arguments = [model, max(oldest, first), newest, model, version, time]
+                lowest = max(oldest, first)
+                since = time
             }
+            var arguments: StatementArguments = [model, lowest, newest, model, version]
+            if let since { arguments += [since] }
             var result: [StoredPrediction] = []
             var examples = 0
-            let cursor = try Row.fetchCursor(db, sql: Self.labeledSQL(since: since), arguments: arguments)
+            let cursor = try Row.fetchCursor(db, sql: Self.labeledSQL(since: since != nil), arguments: arguments)
             while let row = try cursor.next() {
                 let prediction = try self.prediction(row)
                 result.append(prediction)
